@@ -1,0 +1,189 @@
+"""Index the facts, build models and schemas, pair them, run the rules, decide readiness."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from sqlmig.build_models import ModelBuilder, ModelInfo
+from sqlmig.build_schemas import SchemaBuilder, SchemaInfo
+from sqlmig.index import Index
+from sqlmig.ir import Finding, Model, ModuleFacts, Pair, Schema, Verdict
+from sqlmig.pairing import pair
+from sqlmig.rules import Context, run_rules
+from sqlmig.rules.catalog import RULES, severity_rank
+
+BLOCKERS = frozenset(f"SQM20{i}" for i in range(1, 8))
+
+
+@dataclass
+class Result:
+    modules: list[ModuleFacts]
+    models: list[Model]
+    schemas: list[Schema]
+    pairs: list[Pair]
+    findings: list[Finding]
+    readiness: list[Verdict]  # per module, then the repo as the last entry
+    blocked: dict[str, list[str]] = field(default_factory=dict)  # model -> blocker codes
+    model_info: dict[str, ModelInfo] = field(default_factory=dict)
+    schema_info: dict[str, SchemaInfo] = field(default_factory=dict)
+
+    @property
+    def repo(self) -> Verdict:
+        return self.readiness[-1]
+
+
+def fill_foreign_key_types(models: dict[str, ModelInfo]) -> None:
+    """``Column(ForeignKey("users.id"))`` takes its type from the referenced column, as SQLAlchemy does."""
+    by_table = {}
+    for info in models.values():
+        for c in (*info.model.columns, *info.inherited_columns):
+            by_table.setdefault((info.model.table, c.name), c)
+    for info in models.values():
+        cols = list(info.model.columns)
+        changed = False
+        for i, c in enumerate(cols):
+            if c.type_name == "?" and c.foreign_key and "." in c.foreign_key:
+                table, _, column = c.foreign_key.rpartition(".")
+                target = by_table.get((table.rsplit(".", 1)[-1], column))
+                if target is not None and target.type_name != "?":
+                    cols[i] = replace(c, type_name=target.type_name, sql_type=target.sql_type,
+                                      python_type=target.python_type if c.python_type in ("", "Any")
+                                      else c.python_type, length=target.length)
+                    changed = True
+        if changed:
+            info.model = replace(info.model, columns=tuple(cols))
+
+
+def _suppressed(f: Finding, by_path: dict[str, ModuleFacts]) -> bool:
+    facts = by_path.get(f.path)
+    if facts is None:
+        return False
+    if facts.ignore_file:
+        return True
+    for line, codes in facts.ignores:
+        if line == f.line and ("*" in codes or f.code in codes):
+            return True
+    return False
+
+
+def analyze(modules: list[ModuleFacts]) -> Result:
+    ix = Index([m for m in modules if m.error is None])
+    mb, sb = ModelBuilder(ix), SchemaBuilder(ix)
+    models = {q: mb.build(q) for q in sorted(ix.mapped)}
+    fill_foreign_key_types(models)
+    schemas = {q: sb.build(q) for q in sorted(ix.classes) if ix.is_schema(q)}
+    pairs = pair(ix, models, schemas)
+    ctx = run_rules(Context(ix, models, schemas, pairs))
+    by_path = {m.path: m for m in modules}
+    findings: list[Finding] = []
+    blocked: dict[str, list[str]] = defaultdict(list)
+    for i, f in enumerate(ctx.findings):
+        if _suppressed(f, by_path):
+            continue
+        findings.append(f)
+        for model in ctx.blocks.get(i, ()):
+            blocked[model].append(f.code)
+    for m in modules:
+        if m.error is not None:
+            code, message, line, col = m.error
+            rule = RULES[code]
+            findings.append(Finding(code, rule.name, rule.severity, m.path, line, col, message, m.module, rule.fix))
+    findings.sort(key=lambda f: (f.path, f.line, f.col, f.code, f.subject))
+    result = Result(
+        modules=modules,
+        models=[i.model for i in models.values()],
+        schemas=[i.schema for i in schemas.values()],
+        pairs=sorted(pairs, key=lambda p: (p.model, p.schema)),
+        findings=findings,
+        readiness=[],
+        blocked={k: sorted(set(v)) for k, v in blocked.items()},
+        model_info=models,
+        schema_info=schemas,
+    )
+    result.readiness = readiness(result)
+    return result
+
+
+def _lines_removed(findings: list[Finding]) -> dict[str, int]:
+    """Per path: duplicated schema fields that move without an override (one line each)."""
+    drifting = {f.subject for f in findings if f.code in ("SQM102", "SQM103", "SQM104", "SQM105")}
+    out: dict[str, int] = defaultdict(int)
+    for f in findings:
+        if f.code == "SQM101" and f.subject not in drifting:
+            out[f.path] += 1
+    return out
+
+
+def _verdict(total: int, blocked: int) -> str:
+    if total == 0 or blocked == 0:
+        return "migrate"
+    if blocked == total or blocked * 2 > total:
+        return "keep"
+    return "partial"
+
+
+def readiness(result: Result) -> list[Verdict]:
+    """A verdict per module that holds models or paired schemas, then one for the repo."""
+    model_paths = {m.qualname: m.path for m in result.models}
+    per_path_models: dict[str, set[str]] = defaultdict(set)
+    per_path_schemas: dict[str, set[str]] = defaultdict(set)
+    per_path_pairs: dict[str, int] = defaultdict(int)
+    for m in result.models:
+        if m.style == "sqlalchemy":
+            per_path_models[m.path].add(m.qualname)
+    schema_paths = {s.qualname: s.path for s in result.schemas}
+    for p in result.pairs:
+        path = schema_paths[p.schema]
+        per_path_models[path].add(p.model)
+        per_path_schemas[path].add(p.schema)
+        per_path_pairs[path] += 1
+    dup: dict[str, int] = defaultdict(int)
+    for f in result.findings:
+        if f.code == "SQM101":
+            dup[f.path] += 1
+    removed = _lines_removed(result.findings)
+    module_of = {m.path: m.module for m in result.modules}
+    verdicts = []
+    for path in sorted(per_path_models):
+        involved = per_path_models[path]
+        blocked = {q for q in involved if q in result.blocked}
+        v = _verdict(len(involved), len(blocked))
+        reasons = [f"{len(involved) - len(blocked)} of {len(involved)} models can move"]
+        for q in sorted(blocked):
+            reasons.append(f"{q.rsplit('.', 1)[-1]} blocked by {', '.join(result.blocked[q])}"
+                           + ("" if model_paths.get(q) == path else f" ({model_paths.get(q)})"))
+        verdicts.append(Verdict(module_of.get(path, path), v, tuple(reasons), models=len(involved),
+                                blocked_models=len(blocked), schemas=len(per_path_schemas[path]),
+                                pairs=per_path_pairs[path], duplicated_fields=dup[path],
+                                lines_removed=removed[path]))
+    sa_models = [m for m in result.models if m.style == "sqlalchemy"]
+    blocked = [m for m in sa_models if m.qualname in result.blocked]
+    total_dup = sum(dup.values())
+    v = _verdict(len(sa_models), len(blocked))
+    reasons = []
+    if not sa_models:
+        v = "keep"
+        reasons.append("no SQLAlchemy models found")
+    else:
+        reasons.append(f"{len(sa_models) - len(blocked)} of {len(sa_models)} models have no blocker")
+        if blocked:
+            counts: dict[str, int] = defaultdict(int)
+            for m in blocked:
+                for code in result.blocked[m.qualname]:
+                    counts[code] += 1
+            reasons.append("blockers: " + ", ".join(f"{c} x{n}" for c, n in sorted(counts.items())))
+        if total_dup == 0 and v != "keep":
+            v = "keep"
+            reasons.append("no schema duplicates a model: a migration removes nothing")
+        else:
+            reasons.append(f"{total_dup} duplicated fields across {len(result.pairs)} model/schema pairs")
+    verdicts.append(Verdict("<repo>", v, tuple(reasons), models=len(sa_models), blocked_models=len(blocked),
+                            schemas=len(result.schemas), pairs=len(result.pairs), duplicated_fields=total_dup,
+                            lines_removed=sum(removed.values())))
+    return verdicts
+
+
+def at_or_above(findings: list[Finding], severity: str) -> list[Finding]:
+    rank = severity_rank(severity)
+    return [f for f in findings if severity_rank(f.severity) >= rank]

@@ -1,0 +1,364 @@
+"""From class facts to mapped models: columns with SQLAlchemy's real defaults, relationships, extras."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from sqlmig.index import Index
+from sqlmig.ir import Attr, ClassFact, Column, Expr, Method, Model, ModuleFacts, Relationship
+from sqlmig.types import PY_TO_SQL, SQL_TO_PY, py_name, split_optional
+
+COLUMN_CALLS = frozenset({"sqlalchemy:Column", "sqlalchemy:mapped_column", "sqlmodel:Field"})
+RELATIONSHIP_CALLS = frozenset({"sqlalchemy:relationship", "sqlalchemy:relation", "sqlmodel:Relationship"})
+SPECIAL_CALLS = {
+    "sqlalchemy:association_proxy": "association_proxy",
+    "sqlalchemy:column_property": "column_property",
+    "sqlalchemy:synonym": "synonym",
+    "sqlalchemy:composite": "composite",
+    "sqlalchemy:query_expression": "query_expression",
+}
+NOT_TYPES = frozenset({"ForeignKey", "Sequence", "Identity", "Computed", "CheckConstraint", "FetchedValue",
+                       "DefaultClause", "Index", "UniqueConstraint"})
+COMMON_REL_KWARGS = frozenset({"argument", "back_populates", "backref", "secondary", "lazy", "uselist",
+                               "cascade", "order_by", "passive_deletes", "viewonly"})
+CUSTOM_JOIN_KWARGS = ("primaryjoin", "secondaryjoin", "foreign_keys", "remote_side")
+
+
+@dataclass
+class ModelInfo:
+    """A mapped class with what the rules need beyond the serialisable ``Model``."""
+
+    model: Model
+    cls: ClassFact
+    facts: ModuleFacts
+    table_args: Expr | None = None
+    mapper_args: Expr | None = None
+    specials: list[tuple[str, Attr | Method, str]] = field(default_factory=list)  # (kind, where, owner)
+    validates: list[Method] = field(default_factory=list)
+    declared_attrs: list[tuple[str, str]] = field(default_factory=list)  # (attr, owner)
+    inherited_columns: tuple[Column, ...] = ()  # from mapped parents (joined/single table)
+
+
+def _const(expr: Expr | None):
+    return expr.value if expr is not None and expr.kind in ("const", "str") else None
+
+
+def _is_true(expr: Expr | None) -> bool:
+    return expr is not None and expr.kind == "const" and expr.value is True
+
+
+class ModelBuilder:
+    def __init__(self, ix: Index) -> None:
+        self.ix = ix
+
+    # ------------------------------------------------------------------ types
+
+    def _type_info(self, expr: Expr) -> dict:
+        """type_name, length, precision, scale, timezone, custom_type for a SQL type expression."""
+        ref = self.ix.ref(expr)
+        info: dict = {"sql_type": expr.text, "type_name": expr.last or expr.text}
+        if ref and self.ix.is_custom_type(ref):
+            info["custom_type"] = ref
+            info["type_name"] = ref.rsplit(".", 1)[-1]
+            return info
+        if ref and ref.startswith("sqlalchemy:"):
+            info["type_name"] = ref.split(":", 1)[1]
+        if expr.kind == "call":
+            name = info["type_name"]
+            args = expr.args
+            if name in ("Numeric", "NUMERIC", "DECIMAL", "Float", "FLOAT"):
+                info["precision"] = _const(expr.kw("precision")) if expr.kw("precision") else (
+                    _const(args[0]) if args else None)
+                info["scale"] = _const(expr.kw("scale")) if expr.kw("scale") else (
+                    _const(args[1]) if len(args) > 1 else None)
+            elif name in ("DateTime", "TIMESTAMP", "Time", "TIME"):
+                tz = expr.kw("timezone") or (args[0] if args else None)
+                info["timezone"] = bool(_const(tz)) if tz is not None else False
+            else:
+                length = expr.kw("length") or (args[0] if args else None)
+                if isinstance(_const(length), int) and not isinstance(_const(length), bool):
+                    info["length"] = _const(length)
+        elif info["type_name"] in ("DateTime", "TIMESTAMP", "Time", "TIME"):
+            info["timezone"] = False
+        return info
+
+    def _annotation(self, expr: Expr) -> tuple[str, bool, Expr | None]:
+        """``Mapped[...]`` inner: (python type, optional, mapped_column from an Annotated alias)."""
+        inner, optional = split_optional(expr)
+        carried = None
+        for _ in range(4):
+            if inner.kind == "subscript" and inner.ref == "typing:Annotated" and inner.args:
+                items = inner.args[0].args if inner.args[0].kind == "tuple" else inner.args
+                for extra in items[1:]:
+                    if extra.kind == "call" and self.ix.ref(extra) == "sqlalchemy:mapped_column":
+                        carried = extra
+                inner, opt = split_optional(items[0])
+                optional = optional or opt
+                continue
+            binding = self.ix.binding_of(inner.ref) if inner.kind in ("name", "attr") else None
+            if binding is not None and binding.kind in ("assign", "alias") and binding.value is not None:
+                inner, opt = split_optional(binding.value)
+                optional = optional or opt
+                continue
+            break
+        ref = self.ix.ref(inner) if inner.kind in ("name", "attr") else None
+        name = py_name(inner)
+        if ref and self.ix.is_enum(ref):
+            name = ref.rsplit(".", 1)[-1]
+        return name, optional, carried
+
+    # ------------------------------------------------------------------ columns
+
+    def column(self, attr: Attr, owner: str) -> Column | None:
+        value, ann = attr.value, attr.annotation
+        call = value if value is not None and value.kind == "call" else None
+        call_ref = self.ix.ref(call) if call else None
+        if call is not None and call_ref == "sqlalchemy:deferred" and call.args:
+            call = call.args[0]
+            call_ref = self.ix.ref(call)
+        mapped_ann = ann is not None and ann.kind == "subscript" and ann.ref == "sqlalchemy:Mapped" and ann.args
+        if call_ref not in COLUMN_CALLS:
+            if not (mapped_ann and value is None):
+                return None
+            call, call_ref = None, "annotation"
+        py_type, optional, carried = ("", False, None)
+        if mapped_ann:
+            py_type, optional, carried = self._annotation(ann.args[0])
+        elif ann is not None and call_ref == "sqlmodel:Field":
+            inner, optional = split_optional(ann)
+            py_type = py_name(inner)
+        kwargs: dict[str, Expr] = {}
+        positional: list[Expr] = []
+        for source in (carried, call):
+            if source is None:
+                continue
+            kwargs.update(dict(source.kwargs))
+            positional.extend(source.args)
+        name = attr.name
+        if positional and positional[0].kind == "str":
+            name = positional[0].value
+            positional = positional[1:]
+        if _const(kwargs.get("name")):
+            name = _const(kwargs["name"])
+        type_expr = kwargs.get("type_") or kwargs.get("sa_type")
+        fk_target = fk_ondelete = None
+        for arg in positional:
+            ref = self.ix.ref(arg)
+            if arg.kind == "call" and ref == "sqlalchemy:ForeignKey":
+                target = arg.args[0] if arg.args else arg.kw("column")
+                fk_target = target.value if target is not None and target.kind == "str" else (
+                    target.text if target is not None else None)
+                fk_ondelete = _const(arg.kw("ondelete"))
+            elif type_expr is None and (arg.last not in NOT_TYPES):
+                type_expr = arg
+        if call_ref == "sqlmodel:Field" and kwargs.get("foreign_key") is not None:
+            fk_target = _const(kwargs["foreign_key"])
+            fk_ondelete = _const(kwargs.get("ondelete"))
+        primary_key = _is_true(kwargs.get("primary_key"))
+        if type_expr is not None:
+            info = self._type_info(type_expr)
+        elif py_type:
+            base = py_type.rsplit(".", 1)[-1]
+            type_name = PY_TO_SQL.get(base) or ("Enum" if base and base[0].isupper() and base not in PY_TO_SQL
+                                                and self._enum_named(base) else "?")
+            info = {"sql_type": type_name if type_name != "?" else "", "type_name": type_name}
+            if type_name in ("DateTime", "Time"):
+                info["timezone"] = False
+        else:
+            info = {"sql_type": "", "type_name": "?"}
+        if not py_type:
+            py_type = SQL_TO_PY.get(info["type_name"], "Any")
+            if info["type_name"] == "Enum" and type_expr is not None and type_expr.args:
+                py_type = py_name(type_expr.args[0])
+        nullable_kw = kwargs.get("nullable")
+        if nullable_kw is not None and nullable_kw.kind == "const" and isinstance(nullable_kw.value, bool):
+            nullable = nullable_kw.value
+        elif primary_key:
+            nullable = False
+        elif mapped_ann:
+            nullable = optional
+        elif call_ref == "sqlmodel:Field":
+            nullable = optional
+        else:
+            nullable = True
+        default = kwargs.get("default") or kwargs.get("insert_default")
+        if default is None and kwargs.get("default_factory") is not None:
+            default = kwargs["default_factory"]
+        server_default = kwargs.get("server_default")
+        return Column(
+            attr=attr.name,
+            name=name,
+            line=attr.line,
+            col=attr.col,
+            owner=owner,
+            sql_type=info.get("sql_type", ""),
+            type_name=info.get("type_name", "?"),
+            python_type=py_type,
+            nullable=nullable,
+            primary_key=primary_key,
+            index=_is_true(kwargs.get("index")),
+            unique=_is_true(kwargs.get("unique")),
+            default=default.text if default is not None else None,
+            server_default=server_default.text if server_default is not None else None,
+            foreign_key=fk_target,
+            ondelete=fk_ondelete,
+            length=info.get("length"),
+            precision=info.get("precision"),
+            scale=info.get("scale"),
+            timezone=info.get("timezone"),
+            custom_type=info.get("custom_type"),
+            via={"sqlalchemy:Column": "column", "sqlalchemy:mapped_column": "mapped_column",
+                 "sqlmodel:Field": "field"}.get(call_ref, "annotation"),
+        )
+
+    def _enum_named(self, name: str) -> bool:
+        return any(q.rsplit(".", 1)[-1] == name and self.ix.is_enum(q) for q in self.ix.classes)
+
+    def relationship(self, attr: Attr, owner: str) -> Relationship | None:
+        call = attr.value
+        if call is None or call.kind != "call" or self.ix.ref(call) not in RELATIONSHIP_CALLS:
+            return None
+        target = None
+        first = call.args[0] if call.args else call.kw("argument")
+        if first is not None:
+            target = first.value if first.kind == "str" else (self.ix.ref(first) or first.text)
+        elif attr.annotation is not None and attr.annotation.args:
+            inner, _ = split_optional(attr.annotation.args[0])
+            if inner.kind == "subscript" and inner.args:  # list["Post"]
+                inner = inner.args[0]
+            target = inner.value if inner.kind == "str" else (self.ix.ref(inner) or inner.text)
+        secondary = call.kw("secondary")
+        backref = call.kw("backref")
+        return Relationship(
+            attr=attr.name,
+            line=attr.line,
+            col=attr.col,
+            owner=owner,
+            target=target,
+            back_populates=_const(call.kw("back_populates")),
+            backref=(_const(backref) if backref.kind == "str" else backref.text) if backref else None,
+            secondary=(secondary.value if secondary.kind == "str" else (self.ix.ref(secondary) or secondary.text))
+            if secondary is not None else None,
+            lazy=_const(call.kw("lazy")),
+            custom=tuple(k for k, _ in call.kwargs if k not in COMMON_REL_KWARGS and k not in CUSTOM_JOIN_KWARGS),
+            custom_join=tuple(k for k, _ in call.kwargs if k in CUSTOM_JOIN_KWARGS),
+        )
+
+    # ------------------------------------------------------------------ models
+
+    def table_name(self, qualname: str) -> str | None:
+        for q in self.ix.mro(qualname):
+            entry = self.ix.classes.get(q)
+            if entry is None:
+                continue
+            for attr in entry[0].attrs:
+                if attr.name == "__tablename__" and q == qualname and attr.value is not None:
+                    return attr.value.value if attr.value.kind == "str" else attr.value.text
+                if attr.name == "__table__" and q == qualname and attr.value is not None:
+                    first = attr.value.args[0] if attr.value.args else None
+                    return first.value if first is not None and first.kind == "str" else attr.value.text
+            for method in entry[0].methods:
+                if method.name == "__tablename__":
+                    return _declared_tablename(method, qualname.rsplit(".", 1)[-1])
+        return None
+
+    def build(self, qualname: str) -> ModelInfo:
+        cls, facts = self.ix.classes[qualname]
+        mro = self.ix.mro(qualname)
+        base = self.ix.mapped.get(qualname)
+        mapped_parents = tuple(q for q in mro[1:] if q in self.ix.mapped)
+        first_mapped = next((i for i, q in enumerate(mro[1:], 1) if q in self.ix.mapped), len(mro))
+        contributors = [q for q in mro[:first_mapped] if q in self.ix.classes and not self.ix.is_declarative_base(q)]
+        mixins = tuple(q for q in contributors if q != qualname)
+        info = ModelInfo(model=None, cls=cls, facts=facts)  # type: ignore[arg-type]
+        columns: dict[str, Column] = {}
+        rels: dict[str, Relationship] = {}
+        for owner in reversed(contributors):
+            owner_cls = self.ix.classes[owner][0]
+            for attr in owner_cls.attrs:
+                col = self.column(attr, owner)
+                if col is not None:
+                    columns[attr.name] = col
+                    continue
+                rel = self.relationship(attr, owner)
+                if rel is not None:
+                    rels[attr.name] = rel
+                    continue
+                kind = SPECIAL_CALLS.get(self.ix.ref(attr.value) or "") if attr.value is not None else None
+                if kind:
+                    info.specials.append((kind, attr, owner))
+                if attr.name == "__table_args__" and info.table_args is None and owner == qualname:
+                    info.table_args = attr.value
+                if attr.name == "__mapper_args__" and owner == qualname:
+                    info.mapper_args = attr.value
+            for method in owner_cls.methods:
+                self._method(info, method, owner, columns, rels)
+        info.inherited_columns = tuple(
+            c for q in mapped_parents for c in self._own_columns(q) if c.attr not in columns)
+        info.model = Model(
+            qualname=qualname,
+            module=facts.module,
+            path=facts.path,
+            line=cls.line,
+            col=cls.col,
+            table=self.table_name(qualname),
+            base=base,
+            columns=tuple(sorted(columns.values(), key=lambda c: (c.owner != qualname, c.line))),
+            relationships=tuple(rels.values()),
+            parents=mapped_parents,
+            mixins=mixins,
+            style="sqlmodel" if base == "sqlmodel:SQLModel" else "sqlalchemy",
+        )
+        return info
+
+    def _own_columns(self, qualname: str) -> list[Column]:
+        cls = self.ix.classes[qualname][0]
+        return [c for c in (self.column(a, qualname) for a in cls.attrs) if c is not None]
+
+    def _method(self, info: ModelInfo, method: Method, owner: str, columns: dict, rels: dict) -> None:
+        for deco in method.decorators:
+            ref = self.ix.ref(deco) or ""
+            last = deco.last
+            if ref in ("sqlalchemy:hybrid_property", "sqlalchemy:hybrid_method") or last in (
+                    "hybrid_property", "hybrid_method"):
+                info.specials.append((last, method, owner))
+            elif ref == "sqlalchemy:validates" or (deco.kind == "call" and last == "validates"):
+                info.validates.append(method)
+            elif ref.startswith("sqlalchemy:declared_attr") or "declared_attr" in deco.text:
+                if method.name.startswith("__"):
+                    continue
+                info.declared_attrs.append((method.name, owner))
+                for ret in method.returns:
+                    fake = Attr(method.name, method.line, method.col, None, ret)
+                    col = self.column(fake, owner)
+                    if col is not None:
+                        columns[method.name] = replace(col, via="declared_attr")
+                    rel = self.relationship(fake, owner)
+                    if rel is not None:
+                        rels[method.name] = rel
+
+
+def _declared_tablename(method: Method, class_name: str) -> str:
+    """The table name a ``declared_attr`` ``__tablename__`` returns, for the common spellings."""
+    for ret in method.returns:
+        text = ret.text.replace(" ", "")
+        if text == "cls.__name__.lower()":
+            return class_name.lower()
+        if text == "cls.__name__":
+            return class_name
+        if text.startswith("cls.__name__.lower()+") and ret.args and ret.args[1].kind == "str":
+            return class_name.lower() + ret.args[1].value
+        if ret.kind == "call" and ret.args and ret.args[0].text == "cls.__name__":
+            return _snake(class_name) if "snake" in ret.text or "underscore" in ret.text else class_name.lower()
+        if ret.kind == "str":
+            return ret.value
+    return class_name.lower()
+
+
+def _snake(name: str) -> str:
+    out = []
+    for i, ch in enumerate(name):
+        if ch.isupper() and i and not name[i - 1].isupper():
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)

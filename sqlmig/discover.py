@@ -1,0 +1,113 @@
+"""Which files to read: a walk with excludes, symlink-loop safe, and module names for each file."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_EXCLUDES = (
+    ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", ".tox", ".nox", "build", "dist",
+    "node_modules", "__pycache__", "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+    ".sqlmig_cache", "*.egg-info", ".eggs",
+)
+
+
+class DiscoveryError(Exception):
+    """A path the user gave cannot be analysed (one line, exit 2)."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    abspath: str
+    relpath: str  # relative to the analysed root, '/'-separated
+    module: str
+    is_package: bool
+
+
+def _excluded(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
+    for pat in patterns:
+        if fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(rel, pat.rstrip("/") + "/*"):
+            return True
+    return False
+
+
+def _module_for(abspath: Path, cache: dict[Path, tuple[str, ...]]) -> tuple[str, bool]:
+    """Walk up while the parent folder is a package: ``a/b/c.py`` -> ``a.b.c``."""
+    directory = abspath.parent
+    parts = cache.get(directory)
+    if parts is None:
+        chain: list[str] = []
+        d = directory
+        while (d / "__init__.py").is_file() and d.parent != d:
+            chain.append(d.name)
+            d = d.parent
+        parts = cache[directory] = tuple(reversed(chain))
+    stem = abspath.stem
+    if stem == "__init__":
+        return ".".join(parts), True
+    return ".".join((*parts, stem)), False
+
+
+def analysis_root(paths: list[str]) -> Path:
+    resolved = [Path(p).resolve() for p in paths]
+    if len(resolved) == 1:
+        return resolved[0] if resolved[0].is_dir() else resolved[0].parent
+    common = Path(os.path.commonpath([str(p) for p in resolved]))
+    return common if common.is_dir() else common.parent
+
+
+def discover(paths: list[str], exclude: tuple[str, ...] = (), use_defaults: bool = True) -> tuple[Path, list[SourceFile]]:
+    """Every ``.py`` file under ``paths`` (sorted, unique), with the root paths are relative to."""
+    for p in paths:
+        if not os.path.exists(p):
+            raise DiscoveryError(f"path does not exist: {p}")
+    root = analysis_root(paths)
+    patterns = (DEFAULT_EXCLUDES if use_defaults else ()) + tuple(exclude)
+    found: dict[str, SourceFile] = {}
+    cache: dict[Path, tuple[str, ...]] = {}
+
+    def add(path: Path) -> None:
+        try:
+            rel = path.relative_to(root).as_posix()
+        except ValueError:
+            rel = path.name
+        if rel in found:
+            return
+        if tuple(exclude) and _excluded(rel, path.name, tuple(exclude)):
+            return
+        module, is_package = _module_for(path, cache)
+        found[rel] = SourceFile(str(path), rel, module, is_package)
+
+    for given in paths:
+        top = Path(given).resolve()
+        if top.is_file():
+            add(top)
+            continue
+        seen_dirs: set[tuple[int, int]] = set()
+        for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+            try:
+                st = os.stat(dirpath)
+                key = (st.st_dev, st.st_ino)
+            except OSError:
+                continue
+            if key in seen_dirs:
+                dirnames[:] = []
+                continue
+            seen_dirs.add(key)
+            base = Path(dirpath)
+            rel_dir = base.relative_to(root).as_posix() if base != root else ""
+            dirnames[:] = sorted(
+                d for d in dirnames
+                if not _excluded(f"{rel_dir}/{d}".lstrip("/"), d, patterns)
+                and not os.path.islink(os.path.join(dirpath, d))
+            )
+            for name in sorted(filenames):
+                if not name.endswith(".py"):
+                    continue
+                full = base / name
+                if os.path.islink(full) and not full.exists():
+                    continue
+                add(full)
+    return root, [found[k] for k in sorted(found)]

@@ -1,0 +1,355 @@
+"""The shared vocabulary of every stage: plain frozen dataclasses that serialise to JSON.
+
+Two layers live here:
+
+* scan facts (``Expr``, ``Attr``, ``Method``, ``ClassFact``, ``CallFact``, ``LoopFact``,
+  ``FunctionFact``, ``ModuleFacts``): what one file says, with no cross-file knowledge. They are the
+  cache format, so they must round-trip through ``to_json``/``from_json`` exactly.
+* analysis results (``Column``, ``Relationship``, ``Model``, ``SchemaField``, ``Schema``, ``Pair``,
+  ``Finding``, ``Verdict``): what the project means once modules are resolved against each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any, get_args, get_origin, get_type_hints
+
+# --------------------------------------------------------------------------- scan facts
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A summarised expression.
+
+    ``kind`` is one of ``call``, ``name``, ``attr``, ``const``, ``str``, ``fstr``, ``binop``,
+    ``subscript``, ``tuple``, ``list``, ``dict``, ``set``, ``lambda``, ``other``.
+    ``ref`` is the qualified name a ``name``/``attr`` resolves to through the module's imports
+    (for a ``call``: the callee's, for a ``subscript``: the subscripted value's). ``text`` is the
+    source code. ``value`` holds literal values (numbers, strings, True/False/None, Ellipsis as
+    ``"..."``) and, for ``binop``, the operator.
+    """
+
+    kind: str
+    text: str
+    ref: str | None = None
+    args: tuple[Expr, ...] = ()
+    kwargs: tuple[tuple[str, Expr], ...] = ()
+    value: Any = None
+    base: Expr | None = None  # attr/call on something that is not a dotted name: that something
+
+    def kw(self, name: str) -> Expr | None:
+        for key, val in self.kwargs:
+            if key == name:
+                return val
+        return None
+
+    @property
+    def last(self) -> str:
+        """The last component of the name this expression is or calls: ``Column``, ``query``."""
+        if self.ref:
+            return self.ref.rsplit(".", 1)[-1].rsplit(":", 1)[-1]
+        if self.kind == "call":
+            if isinstance(self.value, str):
+                return self.value.rsplit(".", 1)[-1]
+            return self.base.last if self.base is not None else ""
+        if self.kind == "attr":
+            return self.value if isinstance(self.value, str) else self.text.rsplit(".", 1)[-1]
+        if self.kind == "name":
+            return self.text
+        return ""
+
+    def walk(self):
+        """This expression and every expression inside it."""
+        yield self
+        for a in self.args:
+            yield from a.walk()
+        for _, v in self.kwargs:
+            yield from v.walk()
+        if self.base is not None:
+            yield from self.base.walk()
+
+
+@dataclass(frozen=True)
+class Attr:
+    """One statement of a class body that binds a name: ``x = ...``, ``x: T`` or ``x: T = ...``."""
+
+    name: str
+    line: int
+    col: int
+    annotation: Expr | None = None
+    value: Expr | None = None
+    end_line: int = 0
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str
+    line: int
+    col: int
+    decorators: tuple[Expr, ...] = ()
+    returns: tuple[Expr, ...] = ()  # expressions of its ``return`` statements (declared_attr)
+
+
+@dataclass(frozen=True)
+class ClassFact:
+    name: str
+    qualname: str
+    line: int
+    col: int
+    bases: tuple[Expr, ...] = ()
+    keywords: tuple[tuple[str, Expr], ...] = ()
+    decorators: tuple[Expr, ...] = ()
+    attrs: tuple[Attr, ...] = ()
+    methods: tuple[Method, ...] = ()
+    inner: tuple[ClassFact, ...] = ()
+    ignores: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CallFact:
+    """A call site that a rule may care about (selected by the callee's last name)."""
+
+    name: str  # last component of the callee: ``query``, ``execute``, ``text`` ...
+    func: Expr
+    line: int
+    col: int
+    scope: str  # qualified name of the enclosing function, or the module
+    args: tuple[Expr, ...] = ()
+    kwargs: tuple[tuple[str, Expr], ...] = ()
+    receiver: Expr | None = None  # for ``a.b(...)``: ``a``
+
+    def kw(self, name: str) -> Expr | None:
+        for key, val in self.kwargs:
+            if key == name:
+                return val
+        return None
+
+
+@dataclass(frozen=True)
+class AttrUse:
+    attr: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class LoopFact:
+    """``for x in <iter>:`` (or a comprehension) and the attributes read from ``x`` inside it."""
+
+    scope: str
+    target: str
+    iter: Expr
+    line: int
+    source: Expr | None = None  # what ``iter`` was assigned from in the same scope, if a name
+    uses: tuple[AttrUse, ...] = ()
+
+
+@dataclass(frozen=True)
+class FunctionFact:
+    """A function with the names its body and signature mention (route-pairing evidence)."""
+
+    qualname: str
+    line: int
+    decorators: tuple[Expr, ...] = ()
+    params: tuple[Expr, ...] = ()  # parameter annotations
+    names: tuple[str, ...] = ()  # resolved refs of the names the body reads
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A module-level name: an import, an assignment, a ``type`` alias or a definition."""
+
+    name: str
+    line: int
+    col: int
+    kind: str  # import | assign | alias | class | def
+    target: str | None = None  # import: the qualified name imported
+    value: Expr | None = None  # assign / alias
+    type_checking: bool = False
+
+
+@dataclass(frozen=True)
+class ModuleFacts:
+    path: str  # relative to the analysed root, ``/``-separated
+    module: str
+    bindings: tuple[Binding, ...] = ()
+    classes: tuple[ClassFact, ...] = ()
+    calls: tuple[CallFact, ...] = ()
+    loops: tuple[LoopFact, ...] = ()
+    functions: tuple[FunctionFact, ...] = ()
+    imported_modules: tuple[str, ...] = ()  # every module this one imports (for SQM306)
+    lines: int = 0
+    ignore_file: bool = False
+    ignores: tuple[tuple[int, tuple[str, ...]], ...] = ()  # line -> codes ('*' = all)
+    error: tuple[str, str, int, int] | None = None  # (code, message, line, col)
+
+
+# --------------------------------------------------------------------------- analysis results
+
+
+@dataclass(frozen=True)
+class Column:
+    attr: str
+    name: str  # the database column name
+    line: int
+    col: int
+    owner: str  # qualname of the class that declares it (a mixin, a base, or the model)
+    sql_type: str  # type expression as written, or inferred from the annotation
+    type_name: str  # canonical type class name: String, Integer, ... or the custom class
+    python_type: str
+    nullable: bool
+    primary_key: bool = False
+    index: bool = False
+    unique: bool = False
+    default: str | None = None
+    server_default: str | None = None
+    foreign_key: str | None = None
+    ondelete: str | None = None
+    length: int | None = None
+    precision: int | None = None
+    scale: int | None = None
+    timezone: bool | None = None
+    custom_type: str | None = None  # qualname of a project TypeDecorator / UserDefinedType
+    via: str = "column"  # column | mapped_column | annotation | declared_attr
+
+
+@dataclass(frozen=True)
+class Relationship:
+    attr: str
+    line: int
+    col: int
+    owner: str
+    target: str | None
+    back_populates: str | None = None
+    backref: str | None = None
+    secondary: str | None = None
+    lazy: str | None = None
+    custom: tuple[str, ...] = ()  # keyword names beyond the common ones
+    custom_join: tuple[str, ...] = ()  # primaryjoin / secondaryjoin / foreign_keys / remote_side
+
+
+@dataclass(frozen=True)
+class Model:
+    qualname: str
+    module: str
+    path: str
+    line: int
+    col: int
+    table: str | None
+    base: str | None  # the declarative base it maps through
+    columns: tuple[Column, ...] = ()
+    relationships: tuple[Relationship, ...] = ()
+    parents: tuple[str, ...] = ()  # mapped superclasses (mapped inheritance)
+    mixins: tuple[str, ...] = ()
+    style: str = "sqlalchemy"  # sqlalchemy | sqlmodel
+
+
+@dataclass(frozen=True)
+class SchemaField:
+    name: str
+    line: int
+    col: int
+    owner: str  # qualname of the class that declares it
+    annotation: str
+    python_type: str  # with Optional stripped
+    optional: bool  # accepts None
+    required: bool
+    default: str | None = None
+    constraints: tuple[tuple[str, str], ...] = ()
+    alias: str | None = None
+
+
+@dataclass(frozen=True)
+class Schema:
+    qualname: str
+    module: str
+    path: str
+    line: int
+    col: int
+    fields: tuple[SchemaField, ...] = ()
+    validators: tuple[tuple[str, int, tuple[str, ...]], ...] = ()  # (method, line, fields)
+    from_attributes: bool = False
+    api: str = "v2"  # v1 | v2
+    bases: tuple[str, ...] = ()  # project schema bases (qualnames)
+
+
+@dataclass(frozen=True)
+class Pair:
+    model: str
+    schema: str
+    role: str  # base | create | update | read | db
+    shared_fields: tuple[str, ...]
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    name: str
+    severity: str
+    path: str
+    line: int
+    col: int
+    message: str
+    subject: str
+    fix: str = ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    scope: str  # a module name, or "<repo>"
+    verdict: str  # migrate | partial | keep
+    reasons: tuple[str, ...]
+    models: int = 0
+    blocked_models: int = 0
+    schemas: int = 0
+    pairs: int = 0
+    duplicated_fields: int = 0
+    lines_removed: int = 0
+
+
+# --------------------------------------------------------------------------- JSON round trip
+
+
+def to_json(obj: Any) -> Any:
+    """Turn IR objects into JSON-ready values (dataclasses become dicts, tuples lists)."""
+    if is_dataclass(obj):
+        return {f.name: to_json(getattr(obj, f.name)) for f in fields(obj)}
+    if isinstance(obj, (tuple, list)):
+        return [to_json(x) for x in obj]
+    return obj
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = get_type_hints(cls)
+    return hints
+
+
+def _load(tp: Any, data: Any) -> Any:
+    if data is None:
+        return None
+    origin = get_origin(tp)
+    if origin is None and isinstance(tp, type) and is_dataclass(tp):
+        return from_json(tp, data)
+    if origin is tuple:
+        args = get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_load(args[0], x) for x in data)
+        return tuple(_load(a, x) for a, x in zip(args, data))
+    if origin is not None and type(None) in get_args(tp):  # X | None
+        inner = [a for a in get_args(tp) if a is not type(None)][0]
+        return _load(inner, data)
+    if str(origin) == "types.UnionType" or origin is not None and "Union" in str(origin):
+        inner = [a for a in get_args(tp) if a is not type(None)][0]
+        return _load(inner, data)
+    return data
+
+
+def from_json(cls: type, data: dict[str, Any]) -> Any:
+    hints = _hints(cls)
+    return cls(**{k: _load(hints[k], v) for k, v in data.items()})

@@ -1,0 +1,150 @@
+"""Which schemas describe which model: names, field overlap, ``from_attributes`` and route usage."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlmig.build_models import ModelInfo
+from sqlmig.build_schemas import SchemaInfo
+from sqlmig.index import Index
+from sqlmig.ir import Pair
+
+# (affix, role); longest first so ``CreateIn`` wins over ``In``
+SUFFIXES = sorted(
+    [
+        ("InDB", "db"), ("InDb", "db"), ("DB", "db"), ("Db", "db"), ("Create", "create"), ("CreateIn", "create"),
+        ("Add", "create"), ("In", "create"), ("Input", "create"), ("Request", "create"), ("Payload", "create"),
+        ("Update", "update"), ("Patch", "update"), ("Edit", "update"), ("Out", "read"), ("Read", "read"),
+        ("Public", "read"), ("Response", "read"), ("Detail", "read"), ("Details", "read"), ("Summary", "read"),
+        ("Full", "read"), ("View", "read"), ("Base", "base"), ("Schema", "base"), ("Model", "base"),
+        ("Data", "base"), ("Dto", "base"), ("DTO", "base"),
+    ],
+    key=lambda x: -len(x[0]),
+)
+PREFIXES = (("Create", "create"), ("New", "create"), ("Update", "update"), ("Patch", "update"), ("Read", "read"))
+MIN_SHARED = 2
+MIN_RATIO = 0.6
+
+
+def _cores(name: str) -> list[tuple[str, str | None, str]]:
+    """Candidate model names inside a schema name: (core, role, affix description)."""
+    found: list[tuple[str, str | None, str]] = [(name, None, "same name")]
+    stack = [(name, None, "")]
+    seen = {name}
+    while stack:
+        current, role, how = stack.pop()
+        options = []
+        for suffix, r in SUFFIXES:
+            if current.endswith(suffix) and len(current) > len(suffix):
+                options.append((current[: -len(suffix)], role or r, f"{how}suffix {suffix}; "))
+        for prefix, r in PREFIXES:
+            if current.startswith(prefix) and len(current) > len(prefix) and current[len(prefix)].isupper():
+                options.append((current[len(prefix):], role or r, f"{how}prefix {prefix}; "))
+        # ``SHotel``-style prefix: S followed by the model name
+        if len(current) > 2 and current[0] == "S" and current[1].isupper() and current[2].islower():
+            options.append((current[1:], role, f"{how}prefix S; "))
+        for core, r, h in options:
+            if core not in seen:
+                seen.add(core)
+                found.append((core, r, h))
+                stack.append((core, r, h))
+    return found
+
+
+def _usage(ix: Index, models: dict[str, ModelInfo], schemas: dict[str, SchemaInfo]) -> dict[tuple[str, str], list[str]]:
+    """(model, schema) -> evidence from route functions that mention both."""
+    evidence: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for facts in ix.all_modules:
+        for fn in facts.functions:
+            response, body = set(), set()
+            for deco in fn.decorators:
+                rm = deco.kw("response_model")
+                if rm is not None:
+                    response.update(ix.resolve(e.ref) for e in rm.walk() if e.ref)
+            for param in fn.params:
+                body.update(ix.resolve(e.ref) for e in param.walk() if e.ref)
+            if not response and not body:
+                continue
+            used_models = {ix.resolve(n) for n in fn.names} & models.keys()
+            for model in used_models:
+                for schema in response & schemas.keys():
+                    evidence[(model, schema)].append(f"response_model of {fn.qualname}")
+                for schema in body & schemas.keys():
+                    evidence[(model, schema)].append(f"request body of {fn.qualname}")
+    return evidence
+
+
+def model_fields(info: ModelInfo) -> set[str]:
+    return {c.attr for c in info.model.columns} | {c.attr for c in info.inherited_columns}
+
+
+def pair(ix: Index, models: dict[str, ModelInfo], schemas: dict[str, SchemaInfo]) -> list[Pair]:
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for q in models:
+        for key in _model_keys(q.rsplit(".", 1)[-1]):
+            by_name[key].append(q)
+    usage = _usage(ix, models, schemas)
+    pairs: list[Pair] = []
+    for sq, sinfo in sorted(schemas.items()):
+        fields = {f.name for f in sinfo.schema.fields}
+        name = sq.rsplit(".", 1)[-1]
+        best: tuple | None = None
+        for core, role, how in _cores(name):
+            for mq in by_name.get(core.lower(), ()):
+                if mq == sq:
+                    continue
+                shared = fields & model_fields(models[mq])
+                proximity = _common_prefix(mq, sq)
+                score = (1, len(shared), proximity)
+                if best is None or score > best[0]:
+                    ev = [f"name: {name} -> {mq.rsplit('.', 1)[-1]} ({how.strip('; ') or 'same name'})"]
+                    best = (score, mq, role, ev)
+        if best is None:
+            for mq, minfo in models.items():
+                shared = fields & model_fields(minfo)
+                if len(shared) < MIN_SHARED or not fields or len(shared) / len(fields) < MIN_RATIO:
+                    continue
+                used = usage.get((mq, sq))
+                if not (sinfo.schema.from_attributes or used):
+                    continue
+                score = (0, len(shared), _common_prefix(mq, sq))
+                if best is None or score > best[0]:
+                    role = "create" if used and any("body" in u for u in used) else None
+                    best = (score, mq, role, [])
+        if best is None:
+            continue
+        _, mq, role, ev = best
+        shared = sorted(fields & model_fields(models[mq]), key=[f.name for f in sinfo.schema.fields].index)
+        if role is None:
+            role = "read" if sinfo.schema.from_attributes else "base"
+        ev = list(ev)
+        if fields:
+            ev.append(f"fields: {len(shared)}/{len(fields)} shared")
+        if sinfo.schema.from_attributes:
+            ev.append("from_attributes")
+        ev.extend(sorted(set(usage.get((mq, sq), ()))))
+        pairs.append(Pair(model=mq, schema=sq, role=role, shared_fields=tuple(shared), evidence=tuple(ev)))
+    return pairs
+
+
+MODEL_AFFIXES = ("Model", "Table", "ORM", "Orm", "DB", "Db", "Entity", "Record", "Row")
+
+
+def _model_keys(name: str) -> set[str]:
+    """``UserModel``, ``UserORM``, ``DBUser`` are all found as ``user`` too."""
+    keys = {name.lower()}
+    for affix in MODEL_AFFIXES:
+        if name.endswith(affix) and len(name) > len(affix):
+            keys.add(name[: -len(affix)].lower())
+        if name.startswith(affix) and len(name) > len(affix) and name[len(affix)].isupper():
+            keys.add(name[len(affix):].lower())
+    return keys
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a.split("."), b.split(".")):
+        if x != y:
+            break
+        n += 1
+    return n

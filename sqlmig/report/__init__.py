@@ -1,0 +1,1 @@
+"""Renderers: the only place that formats results for people or machines."""

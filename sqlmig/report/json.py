@@ -1,0 +1,47 @@
+"""``--format json``: a stable document with a ``version`` field (see README, "JSON output")."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from sqlmig import __version__
+from sqlmig.analyze import Result
+from sqlmig.ir import to_json
+
+SCHEMA_VERSION = 1
+
+
+def document(result: Result) -> dict:
+    counts = Counter(f.severity for f in result.findings)
+    return {
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "sqlmig", "version": __version__},
+        "models": [to_json(m) for m in result.models],
+        "schemas": [to_json(s) for s in result.schemas],
+        "pairs": [to_json(p) for p in result.pairs],
+        "findings": [to_json(f) for f in result.findings],
+        "readiness": {
+            "repo": to_json(result.repo),
+            "modules": [to_json(v) for v in result.readiness[:-1]],
+        },
+        "summary": {
+            "files": len(result.modules),
+            "models": len(result.models),
+            "schemas": len(result.schemas),
+            "pairs": len(result.pairs),
+            "findings": len(result.findings),
+            "by_severity": {k: counts.get(k, 0) for k in ("blocker", "error", "warning", "info")},
+            "by_code": dict(sorted(Counter(f.code for f in result.findings).items())),
+            "verdict": result.repo.verdict,
+            "lines_removed": result.repo.lines_removed,
+        },
+        "errors": [
+            {"path": m.path, "code": m.error[0], "message": m.error[1], "line": m.error[2]}
+            for m in result.modules if m.error is not None
+        ],
+    }
+
+
+def render(result: Result) -> str:
+    return json.dumps(document(result), indent=2, sort_keys=False) + "\n"

@@ -1,0 +1,126 @@
+"""SQM101-SQM107: duplicated fields and the ways a schema drifts from its model."""
+
+from __future__ import annotations
+
+import ast
+
+from sqlmig.ir import Column, Pair, SchemaField
+from sqlmig.rules import Context, check
+from sqlmig.types import family
+
+JSONISH = frozenset({"JSON", "JSONB", "ARRAY", "PickleType"})
+
+
+def _columns(ctx: Context, model: str) -> dict[str, Column]:
+    info = ctx.models[model]
+    cols = {c.attr: c for c in info.inherited_columns}
+    cols.update({c.attr: c for c in info.model.columns})
+    return cols
+
+
+def _relationships(ctx: Context, model: str) -> set[str]:
+    names = {r.attr for r in ctx.models[model].model.relationships}
+    for parent in ctx.models[model].model.parents:
+        if parent in ctx.models:
+            names |= {r.attr for r in ctx.models[parent].model.relationships}
+    names |= {s[1].name for s in ctx.models[model].specials}
+    return names
+
+
+def type_compatible(field: SchemaField, column: Column) -> bool | None:
+    """True/False when both types are known, None when we cannot tell."""
+    if column.type_name in JSONISH or column.custom_type:
+        return None
+    f_fam, c_fam = family(field.python_type), family(column.python_type)
+    if f_fam is None or c_fam is None:
+        return None
+    return f_fam == c_fam
+
+
+def _field_at(ctx: Context, f: SchemaField) -> tuple[str, int, int, str]:
+    return ctx.path_of(f.owner), f.line, f.col, f"{f.owner}.{f.name}"
+
+
+def _literal(text: str | None):
+    if text is None:
+        return None, False
+    try:
+        return ast.literal_eval(text), True
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None, False
+
+
+def drifts(f: SchemaField, c: Column, role: str) -> list[tuple[str, str]]:
+    """Every (code, message) by which field ``f`` differs from column ``c`` in a pair of ``role``."""
+    out: list[tuple[str, str]] = []
+    where = f"column {c.owner.rsplit('.', 1)[-1]}.{c.attr}"
+    compatible = type_compatible(f, c)
+    if compatible is False:
+        out.append(("SQM102", f"`{f.name}: {f.annotation}` but {where} is {c.sql_type or c.type_name} "
+                              f"({c.python_type})"))
+    if role in ("read", "db") and not f.optional and c.nullable and not c.primary_key:
+        out.append(("SQM103", f"`{f.name}` is required in a {role} schema but {where} is nullable"))
+    if role == "create" and f.optional and not c.nullable and c.default is None and c.server_default is None \
+            and not c.primary_key:
+        out.append(("SQM103", f"`{f.name}` accepts None in a create schema but {where} is NOT NULL "
+                              "without a default"))
+    cons = dict(f.constraints)
+    if c.length is not None and "max_length" in cons:
+        length, ok = _literal(cons["max_length"])
+        if ok and length != c.length:
+            out.append(("SQM104", f"`{f.name}` has max_length={cons['max_length']} but {where} is "
+                                  f"{c.type_name}({c.length})"))
+    for key, col_value in (("max_digits", c.precision), ("decimal_places", c.scale)):
+        if col_value is not None and key in cons:
+            value, ok = _literal(cons[key])
+            if ok and value != col_value:
+                out.append(("SQM104", f"`{f.name}` has {key}={cons[key]} but {where} is "
+                                      f"{c.type_name}({c.precision}, {c.scale})"))
+    if f.default is not None and c.default is not None:
+        fd, ok1 = _literal(f.default)
+        cd, ok2 = _literal(c.default)
+        if ok1 and ok2 and fd != cd:
+            out.append(("SQM105", f"`{f.name}` defaults to {f.default} in the schema but to {c.default} in {where}"))
+    return out
+
+
+def _pair_findings(ctx: Context, pair: Pair) -> None:
+    schema = ctx.schemas[pair.schema].schema
+    columns = _columns(ctx, pair.model)
+    relationships = _relationships(ctx, pair.model)
+    model_name = pair.model.rsplit(".", 1)[-1]
+    for f in schema.fields:
+        path, line, col, subject = _field_at(ctx, f)
+        column = columns.get(f.name)
+        if column is None:
+            if f.name not in relationships:
+                ctx.emit("SQM106", path, line, col, subject,
+                         f"`{f.name}` has no column in {model_name}; it stays on the schema")
+            continue
+        found = drifts(f, column, pair.role)
+        for code, message in found:
+            ctx.emit(code, path, line, col, subject, message)
+        if not any(code == "SQM102" for code, _ in found):
+            ctx.emit("SQM101", path, line, col, subject,
+                     f"`{f.name}` duplicates column {model_name}.{column.attr}")
+
+
+@check
+def duplicated_and_drift(ctx: Context) -> None:
+    for pair in ctx.pairs:
+        _pair_findings(ctx, pair)
+
+
+@check
+def unpaired(ctx: Context) -> None:
+    for q, info in ctx.models.items():
+        if q not in ctx.by_model and info.model.style == "sqlalchemy":
+            m = info.model
+            ctx.emit("SQM107", m.path, m.line, m.col, q, f"model {q.rsplit('.', 1)[-1]} has no paired schema")
+    bases_of_paired = {b for p in ctx.pairs for b in ctx.schemas[p.schema].schema.bases}
+    subclassed = {b for s in ctx.schemas.values() for b in s.schema.bases}
+    for q, info in ctx.schemas.items():
+        if q in ctx.by_schema or q in bases_of_paired or q in subclassed:
+            continue
+        s = info.schema
+        ctx.emit("SQM107", s.path, s.line, s.col, q, f"schema {q.rsplit('.', 1)[-1]} has no paired model")

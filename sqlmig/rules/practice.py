@@ -1,0 +1,232 @@
+"""SQM301-SQM309: database practice worth fixing while the models are being moved."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmig.ir import CallFact, Expr
+from sqlmig.rules import Context, check
+
+SESSIONISH = re.compile(r"(^|[._])(db|session|sess|s|conn|connection|uow|tx)$", re.IGNORECASE)
+SENSITIVE = re.compile(
+    r"(^|_)(password|passwd|pwd|secret|token|api_?key|apikey|private_key|secret_key|salt|otp_secret|ssn)(_|$)",
+    re.IGNORECASE,
+)
+QUERY_CALLS = frozenset({"query", "execute", "scalars", "exec"})
+EAGER_LAZY = frozenset({"selectin", "joined", "subquery", "immediate", "raise", "raise_on_sql", "noload",
+                        "write_only", "dynamic"})
+LOADERS = frozenset({"selectinload", "joinedload", "subqueryload", "immediateload", "contains_eager"})
+
+
+def _dynamic_sql(expr: Expr) -> str | None:
+    """How an SQL string is being built from values, if it is."""
+    if expr.kind == "fstr" and "{" in expr.text:
+        return "an f-string"
+    if expr.kind == "binop" and expr.value in ("Modulo", "Add"):
+        if any(a.kind in ("str", "fstr") for a in expr.args) or any(_dynamic_sql(a) for a in expr.args):
+            return "`%` formatting" if expr.value == "Modulo" else "string concatenation"
+    if expr.kind == "call" and expr.last == "format" and expr.base is not None:
+        return "`.format()`"
+    return None
+
+
+@check
+def raw_sql(ctx: Context) -> None:
+    for facts in ctx.ix.modules.values():
+        for call in facts.calls:
+            if not call.args:
+                continue
+            arg = call.args[0]
+            if call.name == "text" and (call.func.ref in (None, "sqlalchemy:text")):
+                how = _dynamic_sql(arg)
+                if how:
+                    ctx.emit("SQM308", facts.path, call.line, call.col, call.scope, f"SQL text built with {how}")
+            elif call.name in ("execute", "exec") and call.receiver is not None:
+                how = _dynamic_sql(arg)
+                if how:
+                    ctx.emit("SQM308", facts.path, call.line, call.col, call.scope,
+                             f"SQL passed to {call.name}() built with {how}")
+                elif arg.kind == "str" and _looks_like_sql(arg.value):
+                    ctx.emit("SQM302", facts.path, call.line, call.col, call.scope,
+                             f"plain SQL string passed to {call.name}() without text()")
+
+
+def _looks_like_sql(value) -> bool:
+    return isinstance(value, str) and bool(re.match(r"\s*(select|insert|update|delete|with|create|alter|drop|"
+                                                    r"truncate|pragma|begin|set)\b", value, re.IGNORECASE))
+
+
+@check
+def legacy_query(ctx: Context) -> None:
+    for facts in ctx.ix.modules.values():
+        for call in facts.calls:
+            if call.name != "query" or call.receiver is None:
+                continue
+            models = [a for a in call.args if ctx.ix.resolve(a.ref) in ctx.models
+                      or (a.ref and ctx.ix.resolve(a.ref).rsplit(".", 1)[0] in ctx.models)]
+            if models or SESSIONISH.search(call.receiver.text):
+                ctx.emit("SQM301", facts.path, call.line, call.col, call.scope,
+                         f"legacy {call.receiver.text}.query() call")
+
+
+def _select_of(expr: Expr | None) -> Expr | None:
+    if expr is None:
+        return None
+    for e in expr.walk():
+        if e.kind == "call" and e.last == "select" and e.ref in (None, "sqlalchemy:select", "sqlmodel:select"):
+            return e
+    return None
+
+
+@check
+def scalars_multi(ctx: Context) -> None:
+    for facts in ctx.ix.modules.values():
+        for call in facts.calls:
+            if call.name != "scalars":
+                continue
+            stmt = None
+            if call.args:
+                stmt = _select_of(call.args[0])
+            else:
+                receiver = call.receiver if call.receiver is not None else call.func.base
+                if receiver is not None and receiver.kind == "call" and receiver.last in ("execute", "exec"):
+                    stmt = _select_of(receiver.args[0] if receiver.args else None)
+            if stmt is not None and len(stmt.args) > 1:
+                ctx.emit("SQM304", facts.path, call.line, call.col, call.scope,
+                         f"scalars() on {stmt.text.split(')')[0]}) drops all but the first column")
+
+
+def _sessionmaker_missing(call: CallFact) -> bool:
+    flag = call.kw("expire_on_commit")
+    if flag is not None and flag.kind == "const" and flag.value is False:
+        return False
+    if call.name == "async_sessionmaker":
+        return True
+    cls = call.kw("class_")
+    return call.name == "sessionmaker" and cls is not None and "AsyncSession" in cls.text
+
+
+@check
+def async_expire(ctx: Context) -> None:
+    for facts in ctx.ix.modules.values():
+        for call in facts.calls:
+            if call.name in ("async_sessionmaker", "sessionmaker") and _sessionmaker_missing(call):
+                ctx.emit("SQM305", facts.path, call.line, call.col, call.scope,
+                         f"{call.name}() without expire_on_commit=False")
+
+
+def _queried_models(ctx: Context, expr: Expr) -> set[str]:
+    found = set()
+    for e in expr.walk():
+        if e.kind == "call" and e.last in ("select", "query"):
+            for a in e.args:
+                ref = ctx.ix.resolve(a.ref)
+                if ref in ctx.models:
+                    found.add(ref)
+    return found
+
+
+@check
+def n_plus_one(ctx: Context) -> None:
+    rel_lazy: dict[str, dict[str, str | None]] = {}
+    for q, info in ctx.models.items():
+        rel_lazy[q] = {r.attr: r.lazy for r in info.model.relationships}
+    for facts in ctx.ix.modules.values():
+        loaders: dict[str, list[str]] = {}
+        for call in facts.calls:
+            if call.name in LOADERS:
+                loaders.setdefault(call.scope, []).extend(a.text for a in call.args)
+        for loop in facts.loops:
+            source = loop.source if loop.source is not None else loop.iter
+            if not any(e.kind == "call" and e.last in QUERY_CALLS for e in source.walk()):
+                continue
+            queried = _queried_models(ctx, source) or set(ctx.models)
+            eager = " ".join(loaders.get(loop.scope, ()))
+            for use in loop.uses:
+                lazies = [rel_lazy[q][use.attr] for q in queried if use.attr in rel_lazy.get(q, {})]
+                if not lazies or all(lz in EAGER_LAZY for lz in lazies):
+                    continue
+                if re.search(rf"\b{re.escape(use.attr)}\b", eager):
+                    continue
+                ctx.emit("SQM303", facts.path, use.line, use.col, loop.scope,
+                         f"{loop.target}.{use.attr} loads a relationship once per row")
+
+
+@check
+def sensitive_response(ctx: Context) -> None:
+    used: dict[str, str] = {}
+    for facts in ctx.ix.modules.values():
+        for fn in facts.functions:
+            for deco in fn.decorators:
+                rm = deco.kw("response_model")
+                for e in rm.walk() if rm is not None else ():
+                    ref = ctx.ix.resolve(e.ref)
+                    if ref in ctx.schemas:
+                        used.setdefault(ref, fn.qualname)
+        for call in facts.calls:
+            rm = call.kw("response_model")
+            for e in rm.walk() if rm is not None else ():
+                ref = ctx.ix.resolve(e.ref)
+                if ref in ctx.schemas:
+                    used.setdefault(ref, call.scope)
+    for schema, route in sorted(used.items()):
+        for f in ctx.schemas[schema].schema.fields:
+            if SENSITIVE.search(f.name):
+                ctx.emit("SQM307", ctx.path_of(f.owner), f.line, f.col, f"{f.owner}.{f.name}",
+                         f"{f.name} is sent to clients: {schema.rsplit('.', 1)[-1]} is the response_model of "
+                         f"{route.rsplit('.', 1)[-1]}")
+
+
+@check
+def unindexed_fk(ctx: Context) -> None:
+    for q, info in ctx.models.items():
+        indexed: set[str] = set()
+        if info.table_args is not None:
+            for e in info.table_args.walk():
+                if e.kind == "call" and e.last in ("Index", "UniqueConstraint", "PrimaryKeyConstraint"):
+                    first = [a for a in e.args if a.kind in ("str", "attr", "name")]
+                    skip = 1 if e.last == "Index" and first and first[0].kind == "str" else 0
+                    if len(first) > skip:
+                        lead = first[skip]
+                        indexed.add(str(lead.value) if lead.kind == "str" else lead.text.rsplit(".", 1)[-1])
+        for c in info.model.columns:
+            if c.foreign_key and not (c.index or c.primary_key or c.unique) and c.attr not in indexed \
+                    and c.name not in indexed:
+                ctx.emit("SQM309", ctx.path_of(c.owner), c.line, c.col, f"{c.owner}.{c.attr}",
+                         f"foreign key {c.attr} -> {c.foreign_key} has no index")
+
+
+@check
+def alembic_env(ctx: Context) -> None:
+    model_modules = {info.model.module for info in ctx.models.values()}
+    if not model_modules:
+        return
+    for facts in ctx.ix.modules.values():
+        if not facts.path.endswith("env.py"):
+            continue
+        target = next((b for b in facts.bindings if b.name == "target_metadata"), None)
+        if target is None:
+            continue
+        reached = _closure(ctx, facts.imported_modules)
+        missing = sorted(model_modules - reached)
+        if target.value is not None and target.value.kind == "const" and target.value.value is None:
+            ctx.emit("SQM306", facts.path, target.line, target.col, facts.module,
+                     "target_metadata is None: autogenerate sees no tables")
+        elif missing:
+            ctx.emit("SQM306", facts.path, target.line, target.col, facts.module,
+                     f"env.py never imports {', '.join(missing)}")
+
+
+def _closure(ctx: Context, start: tuple[str, ...]) -> set[str]:
+    modules = ctx.ix.modules
+    seen: set[str] = set()
+    todo = list(start)
+    while todo:
+        name = todo.pop()
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):  # importing a.b.c runs a and a.b too
+            mod = ".".join(parts[:i])
+            if mod in modules and mod not in seen:
+                seen.add(mod)
+                todo.extend(modules[mod].imported_modules)
+    return seen

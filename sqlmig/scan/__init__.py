@@ -1,0 +1,58 @@
+"""Per-file scanning: bytes in, ``ModuleFacts`` out. Never raises for bad input."""
+
+from __future__ import annotations
+
+import io
+import tokenize
+
+import libcst as cst
+
+from sqlmig.ir import ModuleFacts
+from sqlmig.scan.module import ModuleScanner, module_name
+
+__all__ = ["scan_source", "decode", "module_name"]
+
+
+class DecodeError(ValueError):
+    pass
+
+
+def decode(data: bytes) -> str:
+    """Decode Python source like the interpreter: BOM, then a PEP 263 cookie, else UTF-8."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise DecodeError(str(exc)) from None
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise DecodeError(f"cannot decode as {encoding}: {exc.reason if hasattr(exc, 'reason') else exc}") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def scan_source(path: str, module: str, is_package: bool, data: bytes) -> ModuleFacts:
+    """Scan one file's bytes. Decoding and parse problems become ``error`` facts (SQM002/SQM001)."""
+    try:
+        source = decode(data)
+    except DecodeError as exc:
+        return ModuleFacts(path=path, module=module, error=("SQM002", str(exc), 1, 0))
+    if "\x00" in source:
+        return ModuleFacts(path=path, module=module, error=("SQM001", "source contains null bytes", 1, 0))
+    try:
+        tree = cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid syntax"
+        return ModuleFacts(path=path, module=module,
+                           error=("SQM001", f"syntax error: {message}", exc.raw_line, exc.raw_column))
+    except RecursionError:
+        return ModuleFacts(path=path, module=module, error=("SQM001", "expression nesting too deep to parse", 1, 0))
+    except Exception as exc:  # the native parser can raise other errors on hostile input
+        return ModuleFacts(path=path, module=module, error=("SQM001", f"cannot parse: {exc}".splitlines()[0], 1, 0))
+    try:
+        scanner = ModuleScanner(tree, module, is_package)
+        tree.visit(scanner)
+        return scanner.facts(path, source)
+    except RecursionError:
+        return ModuleFacts(path=path, module=module, error=("SQM001", "expression nesting too deep to analyse", 1, 0))

@@ -1,0 +1,429 @@
+"""One pass over one module: the facts every later stage needs, and nothing cross-file.
+
+The walk records LibCST nodes; positions for all of them come from one code-generation pass
+(``positions.py``); then the facts are built. Nothing here imports or runs the scanned code.
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from sqlmig.ir import (
+    Attr,
+    AttrUse,
+    Binding,
+    CallFact,
+    ClassFact,
+    Expr,
+    FunctionFact,
+    LoopFact,
+    Method,
+    ModuleFacts,
+)
+from sqlmig.scan.expr import Summariser
+from sqlmig.scan.names import Resolver, canonical, dotted, module_of_relative
+from sqlmig.scan.positions import positions
+
+# Calls a rule may look at, by the last component of the callee.
+INTERESTING_CALLS = frozenset(
+    {
+        "query", "execute", "exec", "scalars", "scalar", "text", "sessionmaker",
+        "async_sessionmaker", "listen", "listens_for", "selectinload", "joinedload",
+        "subqueryload", "immediateload", "contains_eager", "raiseload",
+    }
+)
+IGNORE_RE = re.compile(r"#\s*sqlmig:\s*ignore(-file)?(?:\[([A-Za-z0-9_, ]+)\])?")
+
+
+def parse_ignores(source: str) -> tuple[bool, tuple[tuple[int, tuple[str, ...]], ...]]:
+    """``# sqlmig: ignore[SQM101]`` per line, ``# sqlmig: ignore-file`` for the whole file."""
+    if "sqlmig:" not in source:
+        return False, ()
+    whole = False
+    found: list[tuple[int, tuple[str, ...]]] = []
+    for number, line in enumerate(source.splitlines(), 1):
+        if "sqlmig:" not in line:
+            continue
+        for match in IGNORE_RE.finditer(line):
+            if match.group(1):
+                whole = True
+                continue
+            codes = match.group(2)
+            found.append((number, tuple(c.strip() for c in codes.split(",") if c.strip()) if codes else ("*",)))
+    return whole, tuple(found)
+
+
+class _ClassCtx:
+    __slots__ = ("node", "qualname", "attrs", "methods", "inner")
+
+    def __init__(self, node: cst.ClassDef, qualname: str) -> None:
+        self.node = node
+        self.qualname = qualname
+        self.attrs: list[tuple[cst.CSTNode, str, cst.BaseExpression | None, cst.BaseExpression | None]] = []
+        self.methods: list[tuple[cst.FunctionDef, list[cst.BaseExpression]]] = []
+        self.inner: list[_ClassCtx] = []
+
+
+class _FuncCtx:
+    __slots__ = ("node", "qualname", "names", "returns", "local")
+
+    def __init__(self, node: cst.FunctionDef, qualname: str) -> None:
+        self.node = node
+        self.qualname = qualname
+        self.names: set[str] = set()
+        self.returns: list[cst.BaseExpression] = []
+        self.local: dict[str, cst.BaseExpression] = {}
+
+
+class ModuleScanner(cst.CSTVisitor):
+    """Collects nodes of interest in one walk; ``facts()`` turns them into ``ModuleFacts``."""
+
+    def __init__(self, module_node: cst.Module, module: str, is_package: bool) -> None:
+        self.tree = module_node
+        self.module = module
+        self.is_package = is_package
+        self.resolver = Resolver(module)
+        self.stack: list[_ClassCtx | _FuncCtx] = []
+        self.classes: list[_ClassCtx] = []
+        self.functions: list[_FuncCtx] = []
+        self.bindings: list[tuple[cst.CSTNode, str, str, str | None, cst.BaseExpression | None, bool]] = []
+        self.calls: list[tuple[cst.Call, str, dict[str, cst.BaseExpression] | None, dict[str, str]]] = []
+        self.loops: list[list] = []  # [node, scope, target, iter, source, uses, table]
+        self.active_loops: list[list] = []
+        self.imported: set[str] = set()
+        self.type_checking = 0
+        self._snapshots: dict[int, dict[str, str]] = {}
+
+    # ------------------------------------------------------------------ scopes
+
+    def _scope(self) -> str:
+        for ctx in reversed(self.stack):
+            if isinstance(ctx, _FuncCtx):
+                return ctx.qualname
+        return self.module
+
+    def _func(self) -> _FuncCtx | None:
+        for ctx in reversed(self.stack):
+            if isinstance(ctx, _FuncCtx):
+                return ctx
+        return None
+
+    def _prefix(self) -> str:
+        return self.stack[-1].qualname if self.stack else self.module
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        qualname = f"{self._prefix()}.{node.name.value}" if self._prefix() else node.name.value
+        ctx = _ClassCtx(node, qualname)
+        if self.stack and isinstance(self.stack[-1], _ClassCtx):
+            self.stack[-1].inner.append(ctx)
+        elif not self.stack:
+            self.classes.append(ctx)
+            self._bind_def(node, node.name.value, "class")
+        self.stack.append(ctx)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.stack.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        parent = self.stack[-1] if self.stack else None
+        ctx = _FuncCtx(node, f"{self._prefix()}.{node.name.value}" if self._prefix() else node.name.value)
+        if isinstance(parent, _ClassCtx):
+            parent.methods.append((node, ctx.returns))
+        if parent is None:
+            self._bind_def(node, node.name.value, "def")
+        self.functions.append(ctx)
+        self.stack.append(ctx)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.stack.pop()
+
+    def visit_Return(self, node: cst.Return) -> None:
+        func = self._func()
+        if func is not None and node.value is not None:
+            func.returns.append(node.value)
+
+    # ------------------------------------------------------------------ bindings
+
+    def _bind_def(self, node: cst.CSTNode, name: str, kind: str) -> None:
+        self.resolver.define(name)
+        self.bindings.append((node, name, kind, None, None, bool(self.type_checking)))
+
+    def visit_If(self, node: cst.If) -> None:
+        test = dotted(node.test) if isinstance(node.test, (cst.Name, cst.Attribute)) else None
+        if test and test.rsplit(".", 1)[-1] == "TYPE_CHECKING":
+            self.type_checking += 1
+
+    def leave_If(self, original_node: cst.If) -> None:
+        test = original_node.test
+        name = dotted(test) if isinstance(test, (cst.Name, cst.Attribute)) else None
+        if name and name.rsplit(".", 1)[-1] == "TYPE_CHECKING":
+            self.type_checking -= 1
+
+    def visit_Import(self, node: cst.Import) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            full = dotted(alias.name) or ""
+            self.imported.add(full)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local, target = alias.asname.name.value, full
+            else:
+                local = target = full.split(".", 1)[0]
+            if not self.stack:
+                self.resolver.bind(local, target)
+                self.bindings.append((node, local, "import", target, None, bool(self.type_checking)))
+            elif local not in self.resolver.table:
+                self.resolver.bind(local, target)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        base = dotted(node.module) if node.module is not None else None
+        level = len(node.relative)
+        source = module_of_relative(self.module, self.is_package, level, base) if level else (base or "")
+        if isinstance(node.names, cst.ImportStar):
+            self.imported.add(source)
+            return
+        for alias in node.names:
+            if not isinstance(alias.name, cst.Name):
+                continue
+            name = alias.name.value
+            local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
+            target = f"{source}.{name}" if source else name
+            self.imported.add(source)
+            self.imported.add(target)  # ``from pkg import submodule``
+            if not self.stack:
+                self.resolver.bind(local, target)
+                self.bindings.append((node, local, "import", target, None, bool(self.type_checking)))
+            elif local not in self.resolver.table:
+                self.resolver.bind(local, target)
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        ctx = self.stack[-1] if self.stack else None
+        for small in node.body:
+            if isinstance(small, cst.Assign):
+                names = [t.target.value for t in small.targets if isinstance(t.target, cst.Name)]
+                for name in names:
+                    self._assign(node, ctx, name, None, small.value)
+            elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                self._assign(node, ctx, small.target.value, small.annotation.annotation, small.value)
+            elif isinstance(small, cst.TypeAlias):
+                if ctx is None:
+                    self.resolver.define(small.name.value)
+                    self.bindings.append((node, small.name.value, "alias", None, small.value, False))
+
+    def _assign(self, stmt, ctx, name, annotation, value) -> None:
+        if ctx is None:
+            self.resolver.define(name)
+            self.bindings.append((stmt, name, "assign", None, value, bool(self.type_checking)))
+        elif isinstance(ctx, _ClassCtx):
+            ctx.attrs.append((stmt, name, annotation, value))
+        elif value is not None:
+            ctx.local[name] = value
+
+    # ------------------------------------------------------------------ usage
+
+    def visit_Name(self, node: cst.Name) -> None:
+        func = self._func()
+        if func is not None:
+            func.names.add(node.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = dotted(node.func)
+        last = name.rsplit(".", 1)[-1] if name else (
+            node.func.attr.value if isinstance(node.func, cst.Attribute) else "")
+        if last in INTERESTING_CALLS or any(
+            a.keyword is not None and a.keyword.value == "response_model" for a in node.args
+        ):
+            func = self._func()
+            self.calls.append((node, self._scope(), dict(func.local) if func else None, {}))
+
+    def _enter_loop(self, node: cst.CSTNode, target: cst.BaseExpression, iterable: cst.BaseExpression) -> None:
+        if not isinstance(target, cst.Name):
+            return
+        func = self._func()
+        source = None
+        if isinstance(iterable, cst.Name) and func is not None:
+            source = func.local.get(iterable.value)
+        entry = [node, self._scope(), target.value, iterable, source, [], dict(func.local) if func else None]
+        self.loops.append(entry)
+        self.active_loops.append(entry)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._enter_loop(node, node.target, node.iter)
+
+    def leave_For(self, original_node: cst.For) -> None:
+        if self.active_loops and self.active_loops[-1][0] is original_node:
+            self.active_loops.pop()
+
+    def _visit_comp(self, node: cst.CSTNode) -> None:
+        comp = getattr(node, "for_in", None)
+        while comp is not None:
+            self._enter_loop(node, comp.target, comp.iter)
+            comp = comp.inner_for_in
+
+    def _leave_comp(self, node: cst.CSTNode) -> None:
+        while self.active_loops and self.active_loops[-1][0] is node:
+            self.active_loops.pop()
+
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._visit_comp(node)
+
+    def leave_ListComp(self, original_node: cst.ListComp) -> None:
+        self._leave_comp(original_node)
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        self._visit_comp(node)
+
+    def leave_SetComp(self, original_node: cst.SetComp) -> None:
+        self._leave_comp(original_node)
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self._visit_comp(node)
+
+    def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
+        self._leave_comp(original_node)
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self._visit_comp(node)
+
+    def leave_DictComp(self, original_node: cst.DictComp) -> None:
+        self._leave_comp(original_node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if self.active_loops and isinstance(node.value, cst.Name):
+            for entry in reversed(self.active_loops):
+                if entry[2] == node.value.value:
+                    entry[5].append(node)
+                    break
+
+    # ------------------------------------------------------------------ facts
+
+    def facts(self, path: str, source: str) -> ModuleFacts:
+        wanted: list[cst.CSTNode] = [b[0] for b in self.bindings]
+        for cls in _all_classes(self.classes):
+            wanted.append(cls.node)
+            wanted.extend(a[0] for a in cls.attrs)
+            wanted.extend(m[0] for m in cls.methods)
+        wanted.extend(f.node for f in self.functions)
+        wanted.extend(c[0] for c in self.calls)
+        for loop in self.loops:
+            wanted.append(loop[0])
+            wanted.extend(loop[5])
+        pos = positions(self.tree, wanted)
+        code = self.tree.code_for_node
+        summ = Summariser(self.resolver, code)
+
+        def at(node: cst.CSTNode) -> tuple[int, int]:
+            return pos.get(id(node), (0, 0))
+
+        bindings = []
+        for node, name, kind, target, value, tc in self.bindings:
+            line, col = at(node)
+            bindings.append(Binding(name, line, col, kind, canonical(target) if target else None,
+                                    summ(value) if value is not None else None, tc))
+        classes = tuple(self._class_fact(c, summ, at) for c in self.classes)
+        calls = []
+        for node, scope, local, _ in self.calls:
+            summ.local = {k: _shallow(summ, v) for k, v in local.items()} if local else None
+            func = summ(node.func)
+            receiver = summ(node.func.value) if isinstance(node.func, cst.Attribute) else None
+            args, kwargs = [], []
+            for arg in node.args:
+                if arg.keyword is not None:
+                    kwargs.append((arg.keyword.value, summ(arg.value)))
+                elif not arg.star:
+                    args.append(summ(arg.value))
+            line, col = at(node)
+            calls.append(CallFact(func.last, func, line, col, scope, tuple(args), tuple(kwargs), receiver))
+        summ.local = None
+        loops = []
+        for node, scope, target, iterable, source_expr, uses, local in self.loops:
+            summ.local = {k: _shallow(summ, v) for k, v in local.items()} if local else None
+            line, _ = at(node)
+            loops.append(LoopFact(
+                scope, target, summ(iterable), line,
+                summ(source_expr) if source_expr is not None else None,
+                tuple(AttrUse(u.attr.value, *at(u)) for u in uses),
+            ))
+        summ.local = None
+        functions = []
+        for fn in self.functions:
+            line, _ = at(fn.node)
+            refs = sorted({r for r in (canonical(self.resolver.resolve_dotted(n)) for n in fn.names) if r})
+            params = tuple(
+                summ(p.annotation.annotation)
+                for p in (*fn.node.params.params, *fn.node.params.kwonly_params, *fn.node.params.posonly_params)
+                if p.annotation is not None
+            )
+            functions.append(FunctionFact(fn.qualname, line, tuple(summ(d.decorator) for d in fn.node.decorators),
+                                          params, tuple(refs)))
+        ignore_file, ignores = parse_ignores(source)
+        return ModuleFacts(
+            path=path,
+            module=self.module,
+            bindings=tuple(bindings),
+            classes=classes,
+            calls=tuple(calls),
+            loops=tuple(loops),
+            functions=tuple(functions),
+            imported_modules=tuple(sorted(m for m in self.imported if m)),
+            lines=source.count("\n") + (0 if source.endswith("\n") or not source else 1),
+            ignore_file=ignore_file,
+            ignores=ignores,
+        )
+
+    def _class_fact(self, ctx: _ClassCtx, summ: Summariser, at) -> ClassFact:
+        node = ctx.node
+        line, col = at(node)
+        bases, keywords = [], []
+        for arg in node.bases:
+            bases.append(summ(arg.value))
+        for arg in node.keywords:
+            if arg.keyword is not None:
+                keywords.append((arg.keyword.value, summ(arg.value)))
+        attrs = []
+        for stmt, name, annotation, value in ctx.attrs:
+            a_line, a_col = at(stmt)
+            attrs.append(Attr(name, a_line, a_col, summ(annotation) if annotation is not None else None,
+                              summ(value) if value is not None else None))
+        methods = []
+        for fn, returns in ctx.methods:
+            m_line, m_col = at(fn)
+            methods.append(Method(fn.name.value, m_line, m_col, tuple(summ(d.decorator) for d in fn.decorators),
+                                  tuple(summ(r) for r in returns[:4])))
+        return ClassFact(
+            name=node.name.value,
+            qualname=ctx.qualname,
+            line=line,
+            col=col,
+            bases=tuple(bases),
+            keywords=tuple(keywords),
+            decorators=tuple(summ(d.decorator) for d in node.decorators),
+            attrs=tuple(attrs),
+            methods=tuple(methods),
+            inner=tuple(self._class_fact(i, summ, at) for i in ctx.inner),
+        )
+
+
+def _all_classes(classes: list[_ClassCtx]):
+    for cls in classes:
+        yield cls
+        yield from _all_classes(cls.inner)
+
+
+def _shallow(summ: Summariser, node: cst.BaseExpression) -> Expr:
+    saved, summ.local = summ.local, None
+    try:
+        return summ(node)
+    finally:
+        summ.local = saved
+
+
+def module_name(rel_path: str) -> tuple[str, bool]:
+    """Dotted module name for a path relative to its import root, and whether it is a package."""
+    parts = rel_path[:-3].split("/") if rel_path.endswith(".py") else rel_path.split("/")
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(parts), is_package
