@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from sqlmig.analyze import Result, analyze
+from sqlmig.discover import discover
+from sqlmig.engine import scan_files
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_projects"
+
+
+def write_tree(base: Path, files: dict[str, str | bytes]) -> Path:
+    for rel, content in files.items():
+        path = base / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+    return base
+
+
+def analyze_tree(path: Path, **kw) -> Result:
+    root, files = discover([str(path)])
+    return analyze(scan_files(files, root, use_cache=kw.get("use_cache", False), jobs=kw.get("jobs", 1)))
+
+
+@pytest.fixture
+def project(tmp_path):
+    """``project({"app/models.py": "..."})`` -> analysis Result of that tree."""
+
+    def make(files: dict[str, str | bytes], **kw) -> Result:
+        write_tree(tmp_path, files)
+        return analyze_tree(tmp_path, **kw)
+
+    return make
+
+
+def codes(result: Result, code: str) -> list[tuple[str, int, str]]:
+    return [(f.path, f.line, f.subject) for f in result.findings if f.code == code]

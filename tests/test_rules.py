@@ -1,0 +1,492 @@
+"""One positive and one negative snippet per rule; findings compared exactly."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import codes
+
+DB = """
+from sqlalchemy.orm import declarative_base
+Base = declarative_base()
+"""
+
+POST_MODEL = """
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy.orm import relationship
+from app.db import Base
+
+
+class Post(Base):
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+    title = Column(String(200), nullable=False)
+    body = Column(Text)
+    published = Column(Boolean, default=False, nullable=False)
+    rating = Column(Numeric(10, 2))
+    author_id = Column(Integer, ForeignKey("users.id"), index=True)
+"""
+
+
+def tree(schemas: str, models: str = POST_MODEL, **extra: str) -> dict[str, str]:
+    files = {"app/__init__.py": "", "app/db.py": DB, "app/models.py": models, "app/schemas.py": schemas}
+    files.update(extra)
+    return files
+
+
+S = "app.schemas."
+
+
+def test_sqm101_duplicated_field(project):
+    r = project(tree("""
+        from pydantic import BaseModel
+
+        class PostOut(BaseModel):
+            id: int
+            title: str
+            summary: str
+        """))
+    assert codes(r, "SQM101") == [("app/schemas.py", 4, S + "PostOut.id"), ("app/schemas.py", 5, S + "PostOut.title")]
+    assert codes(r, "SQM106") == [("app/schemas.py", 6, S + "PostOut.summary")]
+
+
+def test_sqm101_negative_unpaired_schema(project):
+    r = project(tree("""
+        from pydantic import BaseModel
+
+        class Token(BaseModel):
+            title: str
+        """))
+    assert codes(r, "SQM101") == []
+    assert codes(r, "SQM107") == [("app/models.py", 6, "app.models.Post"), ("app/schemas.py", 3, S + "Token")]
+
+
+def test_sqm102_type_drift(project):
+    r = project(tree("""
+        from pydantic import BaseModel
+        from decimal import Decimal
+
+        class PostCreate(BaseModel):
+            title: str
+            rating: float
+
+        class PostUpdate(BaseModel):
+            rating: Decimal | None = None
+        """))
+    assert codes(r, "SQM102") == [("app/schemas.py", 6, S + "PostCreate.rating")]
+
+
+def test_sqm103_nullability(project):
+    r = project(tree("""
+        from typing import Optional
+        from pydantic import BaseModel
+
+        class PostRead(BaseModel):
+            body: str
+            title: str
+
+        class PostCreate(BaseModel):
+            title: Optional[str] = None
+            body: Optional[str] = None
+
+        class PostUpdate(BaseModel):
+            title: Optional[str] = None
+        """))
+    assert codes(r, "SQM103") == [("app/schemas.py", 5, S + "PostRead.body"),
+                                  ("app/schemas.py", 9, S + "PostCreate.title")]
+
+
+def test_sqm104_length_and_precision(project):
+    r = project(tree("""
+        from decimal import Decimal
+        from pydantic import BaseModel, Field, condecimal
+
+        class PostCreate(BaseModel):
+            title: str = Field(max_length=300)
+            rating: condecimal(max_digits=8, decimal_places=2) | None = None
+
+        class PostOut(BaseModel):
+            title: str = Field(max_length=200)
+        """))
+    assert codes(r, "SQM104") == [("app/schemas.py", 5, S + "PostCreate.title"),
+                                  ("app/schemas.py", 6, S + "PostCreate.rating")]
+
+
+def test_sqm105_default_drift(project):
+    r = project(tree("""
+        from pydantic import BaseModel
+
+        class PostCreate(BaseModel):
+            title: str
+            published: bool = True
+
+        class PostUpdate(BaseModel):
+            published: bool = False
+        """))
+    assert codes(r, "SQM105") == [("app/schemas.py", 5, S + "PostCreate.published")]
+
+
+def test_sqm107_model_without_schema(project):
+    r = project(tree("from pydantic import BaseModel\n"))
+    assert codes(r, "SQM107") == [("app/models.py", 6, "app.models.Post")]
+
+
+BLOCKED = """
+from sqlalchemy import Column, ForeignKey, ForeignKeyConstraint, Integer, String
+from sqlalchemy.ext.associationproxy import association_proxy
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import column_property, relationship
+from app.db import Base
+
+
+class Employee(Base):
+    __tablename__ = "employees"
+    id = Column(Integer, primary_key=True)
+    type = Column(String(20))
+    first = Column(String(50))
+    __mapper_args__ = {"polymorphic_on": type, "polymorphic_identity": "employee"}
+
+    @hybrid_property
+    def name(self):
+        return self.first
+
+
+class Engineer(Employee):
+    __tablename__ = "engineers"
+    id = Column(Integer, ForeignKey("employees.id"), primary_key=True)
+    __mapper_args__ = {"polymorphic_identity": "engineer"}
+
+
+class Assignment(Base):
+    __tablename__ = "assignments"
+    employee_id = Column(Integer, ForeignKey("employees.id"), primary_key=True)
+    project_id = Column(Integer, primary_key=True)
+    employee = relationship("Employee", primaryjoin="Employee.id == Assignment.employee_id")
+
+
+class Entry(Base):
+    __tablename__ = "entries"
+    id = Column(Integer, primary_key=True)
+    employee_id = Column(Integer)
+    project_id = Column(Integer)
+    label = column_property(employee_id + project_id)
+    tags = association_proxy("x", "y")
+    __table_args__ = (ForeignKeyConstraint(["employee_id", "project_id"],
+                                           ["assignments.employee_id", "assignments.project_id"]),)
+
+
+class Clean(Base):
+    __tablename__ = "clean"
+    id = Column(Integer, primary_key=True)
+"""
+
+
+def test_blockers(project):
+    r = project(tree("from pydantic import BaseModel\n", models=BLOCKED))
+    got = sorted((f.code, f.line, f.subject) for f in r.findings if f.code.startswith("SQM20"))
+    m = "app.models."
+    assert got == [
+        ("SQM201", 8, m + "Employee"),
+        ("SQM201", 20, m + "Engineer"),
+        ("SQM202", 20, m + "Engineer"),
+        ("SQM203", 26, m + "Assignment"),
+        ("SQM204", 33, m + "Entry"),
+        ("SQM205", 30, m + "Assignment.employee"),
+        ("SQM206", 39, m + "Entry.tags"),
+        ("SQM207", 16, m + "Employee.name"),
+        ("SQM207", 38, m + "Entry.label"),
+    ]
+    assert sorted(r.blocked) == [m + "Assignment", m + "Employee", m + "Engineer", m + "Entry"]
+    assert r.repo.verdict == "keep"
+
+
+def test_no_blockers_for_plain_model(project):
+    r = project(tree("from pydantic import BaseModel\n"))
+    assert [f for f in r.findings if f.code.startswith("SQM20")] == []
+    assert r.blocked == {}
+
+
+CARE = """
+from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, TypeDecorator
+from sqlalchemy.orm import declared_attr, relationship, validates
+from app.db import Base
+
+
+class Money(TypeDecorator):
+    impl = Integer
+    cache_ok = True
+
+
+class Stamped:
+    created = Column(Integer)
+
+    @declared_attr
+    def owner_id(cls):
+        return Column(Integer)
+
+
+tags = Table("item_tags", Base.metadata, Column("item_id", ForeignKey("items.id")), Column("tag", String(10)))
+
+
+class Item(Stamped, Base):
+    __tablename__ = "items"
+    id = Column(Integer, primary_key=True)
+    price = Column(Money())
+    sku = Column("product_code", String(32))
+    tags = relationship("Tag", secondary=tags)
+
+    @validates("sku")
+    def check_sku(self, key, value):
+        return value
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+    id = Column(Integer, primary_key=True)
+"""
+
+
+def test_care_rules(project):
+    r = project(tree("from pydantic import BaseModel\n", models=CARE))
+    got = sorted((f.code, f.line, f.subject) for f in r.findings if f.code[:5] in ("SQM20", "SQM21"))
+    m = "app.models."
+    assert got == [
+        ("SQM208", 25, m + "Item.price"),
+        ("SQM209", 22, m + "Item"),
+        ("SQM210", 27, m + "Item.tags"),
+        ("SQM212", 30, m + "Item.check_sku"),
+        ("SQM215", 26, m + "Item.sku"),
+    ]
+    item = next(x for x in r.models if x.qualname == m + "Item")
+    assert [c.attr for c in item.columns] == ["id", "price", "sku", "created", "owner_id"]
+
+
+def test_sqm213_sqm214_naming_convention_and_bases(project):
+    r = project({
+        "app/__init__.py": "",
+        "app/db.py": """
+            from sqlalchemy import MetaData
+            from sqlalchemy.orm import DeclarativeBase
+
+            metadata = MetaData(naming_convention={"pk": "pk_%(table_name)s"})
+
+
+            class Base(DeclarativeBase):
+                metadata = metadata
+
+
+            class AuditBase(DeclarativeBase):
+                pass
+            """,
+        "app/models.py": """
+            from sqlalchemy.orm import Mapped, mapped_column
+            from app.db import AuditBase, Base
+
+
+            class A(Base):
+                __tablename__ = "a"
+                id: Mapped[int] = mapped_column(primary_key=True)
+
+
+            class B(AuditBase):
+                __tablename__ = "b"
+                id: Mapped[int] = mapped_column(primary_key=True)
+            """,
+    })
+    assert codes(r, "SQM213") == [("app/db.py", 4, "app.db.metadata")]
+    assert codes(r, "SQM214") == [("app/db.py", 7, "app.db.Base"), ("app/db.py", 11, "app.db.AuditBase")]
+
+
+def test_sqm216_sqm217_sqm218(project):
+    r = project(tree("""
+        from pydantic import BaseModel, Field, field_validator, validator
+
+        class PostCreate(BaseModel):
+            title: str
+            slug: str
+
+            @field_validator("title")
+            @classmethod
+            def strip(cls, v):
+                return v.strip()
+
+            @field_validator("slug")
+            @classmethod
+            def lower(cls, v):
+                return v.lower()
+
+        class PostOut(BaseModel):
+            id: int
+            title: str = Field(alias="postTitle")
+
+            class Config:
+                orm_mode = True
+
+            @validator("id")
+            def positive(cls, v):
+                return v
+        """))
+    assert codes(r, "SQM216") == [("app/schemas.py", 9, S + "PostCreate.strip"),
+                                  ("app/schemas.py", 25, S + "PostOut.positive")]
+    assert codes(r, "SQM217") == [("app/schemas.py", 17, S + "PostOut")]
+    assert codes(r, "SQM218") == [("app/schemas.py", 17, S + "PostOut")]
+
+
+USAGE = """
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import async_sessionmaker, AsyncSession
+from sqlalchemy.orm import selectinload, sessionmaker
+from app.models import Post
+
+Good = async_sessionmaker(expire_on_commit=False)
+Bad = async_sessionmaker()
+AlsoBad = sessionmaker(class_=AsyncSession)
+Sync = sessionmaker()
+
+
+def legacy(db):
+    return db.query(Post).all()
+
+
+def modern(db):
+    return db.scalars(select(Post)).all()
+
+
+def raw(db, q):
+    db.execute("SELECT 1")
+    db.execute(text("SELECT 1"))
+    db.execute(text(f"SELECT * FROM posts WHERE title = '{q}'"))
+    db.execute(text("SELECT * FROM posts WHERE title = '%s'" % q))
+    db.execute(text("SELECT * FROM posts WHERE title = :q"), {"q": q})
+    sql = "SELECT * FROM posts WHERE id = " + q
+    db.execute(sql)
+
+
+def loops(db):
+    posts = db.scalars(select(Post)).all()
+    for post in posts:
+        print(post.author.name, post.title)
+    names = [p.author.name for p in db.scalars(select(Post))]
+    eager = db.scalars(select(Post).options(selectinload(Post.comments))).all()
+    for post in eager:
+        print(post.comments)
+    return names
+
+
+async def multi(session):
+    rows = (await session.execute(select(Post.id, Post.title))).scalars().all()
+    one = (await session.execute(select(Post.id))).scalars().all()
+    stmt = select(Post.id, Post.title)
+    both = await session.scalars(stmt)
+    return rows, one, both
+"""
+
+USAGE_MODELS = POST_MODEL + """
+    author = relationship("User")
+    comments = relationship("Comment")
+
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(50))
+    posts = relationship("Post", lazy="selectin")
+"""
+
+
+def test_practice_rules(project):
+    r = project(tree("from pydantic import BaseModel\n", models=USAGE_MODELS, **{"app/service.py": USAGE}))
+    got = sorted((f.code, f.line) for f in r.findings
+                 if f.code.startswith("SQM30") and f.path == "app/service.py")
+    assert got == [
+        ("SQM301", 13), ("SQM302", 21), ("SQM303", 33), ("SQM303", 34),
+        ("SQM304", 42), ("SQM304", 45), ("SQM305", 7), ("SQM305", 8),
+        ("SQM308", 23), ("SQM308", 24), ("SQM308", 27),
+    ]
+
+
+def test_sqm307_sensitive_response_model(project):
+    r = project(tree(
+        """
+        from pydantic import BaseModel
+
+        class UserInDB(BaseModel):
+            name: str
+            hashed_password: str
+
+        class UserCreate(BaseModel):
+            name: str
+            password: str
+        """,
+        models=USAGE_MODELS,
+        **{"app/api.py": """
+            from fastapi import APIRouter
+            from app.schemas import UserCreate, UserInDB
+
+            router = APIRouter()
+
+
+            @router.get("/me", response_model=UserInDB)
+            def me():
+                ...
+
+
+            @router.post("/users", response_model=None)
+            def create(body: UserCreate):
+                ...
+            """},
+    ))
+    assert codes(r, "SQM307") == [("app/schemas.py", 5, S + "UserInDB.hashed_password")]
+
+
+def test_sqm309_unindexed_foreign_key(project):
+    r = project(tree("from pydantic import BaseModel\n", models=POST_MODEL.replace(", index=True", "")))
+    assert codes(r, "SQM309") == [("app/models.py", 13, "app.models.Post.author_id")]
+    assert codes(project(tree("from pydantic import BaseModel\n")), "SQM309") == []
+
+
+def test_sqm309_index_in_table_args(project):
+    models = POST_MODEL.replace(", index=True", "").replace(
+        "from sqlalchemy import", "from sqlalchemy import Index,") + \
+        '    __table_args__ = (Index("ix_posts_author", "author_id"),)\n'
+    r = project(tree("from pydantic import BaseModel\n", models=models))
+    assert codes(r, "SQM309") == []
+
+
+def test_sqm306_alembic_env(project):
+    files = tree("from pydantic import BaseModel\n")
+    files["migrations/env.py"] = """
+        from app.db import Base
+
+        target_metadata = Base.metadata
+        """
+    r = project(files)
+    assert codes(r, "SQM306") == [("migrations/env.py", 3, "env")]
+
+
+def test_sqm306_negative_when_models_imported(project):
+    files = tree("from pydantic import BaseModel\n")
+    files["migrations/env.py"] = """
+        import app.models  # noqa: F401
+        from app.db import Base
+
+        target_metadata = Base.metadata
+        """
+    assert codes(project(files), "SQM306") == []
+
+
+@pytest.mark.parametrize("comment, expected", [
+    ("  # sqlmig: ignore[SQM309]", []),
+    ("  # sqlmig: ignore", []),
+    ("  # sqlmig: ignore[SQM101]", [("app/models.py", 13, "app.models.Post.author_id")]),
+])
+def test_inline_suppression(project, comment, expected):
+    models = POST_MODEL.replace(', index=True)', ')' + comment)
+    r = project(tree("from pydantic import BaseModel\n", models=models))
+    assert codes(r, "SQM309") == expected
+
+
+def test_ignore_file(project):
+    models = "# sqlmig: ignore-file\n" + POST_MODEL.replace(", index=True", "")
+    r = project(tree("from pydantic import BaseModel\n", models=models))
+    assert [f for f in r.findings if f.path == "app/models.py"] == []
