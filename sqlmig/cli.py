@@ -153,13 +153,11 @@ def main() -> None:
     except (DiscoveryError, UsageError) as exc:
         print(f"sqlmig: error: {exc}", file=sys.stderr)
         sys.exit(2)
-    except Exception as exc:  # click usage errors and anything unexpected: one line, exit 2
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            print(f"sqlmig: error: {exc.format_message()}", file=sys.stderr)
+    except Exception as exc:  # usage errors of typer's parser and anything unexpected: one line, exit 2
+        if callable(getattr(exc, "format_message", None)):  # a click-style usage error
+            print(f"sqlmig: error: {exc.format_message()}".splitlines()[0], file=sys.stderr)
             sys.exit(2)
-        if isinstance(exc, click.exceptions.Abort):
+        if type(exc).__name__ == "Abort":
             sys.exit(2)
         print(f"sqlmig: internal error: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
         sys.exit(2)

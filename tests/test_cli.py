@@ -1,0 +1,139 @@
+"""The command line: exit codes, formats, bad input, and the promise never to import user code."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT, write_tree
+
+
+def sqlmig(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "sqlmig", *args], capture_output=True, text=True,
+                          cwd=cwd or ROOT, env=env, timeout=120)
+
+
+BLOCKED_TREE = {
+    "app/__init__.py": "",
+    "app/models.py": """
+        from sqlalchemy import Column, ForeignKey, Integer, String
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+
+        class Employee(Base):
+            __tablename__ = "employees"
+            id = Column(Integer, primary_key=True)
+            kind = Column(String(20))
+            __mapper_args__ = {"polymorphic_on": kind}
+        """,
+}
+
+
+def test_exit_codes_follow_fail_on(tmp_path):
+    write_tree(tmp_path, BLOCKED_TREE)
+    assert sqlmig("analyze", str(tmp_path), "--no-cache").returncode == 1
+    clean = write_tree(tmp_path / "clean", {"a.py": "x = 1\n"})
+    assert sqlmig("analyze", str(clean), "--no-cache").returncode == 0
+    assert sqlmig("analyze", str(clean), "--no-cache", "--fail-on", "info").returncode == 0
+    info_only = write_tree(tmp_path / "info", {"m.py": BLOCKED_TREE["app/models.py"].replace(
+        '            __mapper_args__ = {"polymorphic_on": kind}\n', "")})
+    assert sqlmig("analyze", str(info_only), "--no-cache").returncode == 0
+    assert sqlmig("analyze", str(info_only), "--no-cache", "--fail-on", "info").returncode == 1
+
+
+def test_json_document_shape(tmp_path):
+    write_tree(tmp_path, BLOCKED_TREE)
+    proc = sqlmig("analyze", str(tmp_path), "--no-cache", "--format", "json")
+    doc = json.loads(proc.stdout)
+    assert doc["version"] == 1
+    assert {"models", "schemas", "pairs", "findings", "readiness", "summary", "errors"} <= doc.keys()
+    finding = next(f for f in doc["findings"] if f["code"] == "SQM201")
+    assert finding == {
+        "code": "SQM201", "name": "polymorphic-mapping", "severity": "blocker", "path": "app/models.py",
+        "line": 7, "col": 0, "message": "Employee is polymorphic (polymorphic_on)",
+        "subject": "app.models.Employee", "fix": finding["fix"],
+    }
+    model = doc["models"][0]
+    assert (model["qualname"], model["path"], model["line"], model["table"]) == \
+        ("app.models.Employee", "app/models.py", 7, "employees")
+    assert doc["readiness"]["repo"]["verdict"] == "keep"
+
+
+def test_missing_path_is_one_line_exit_2(tmp_path):
+    proc = sqlmig("analyze", str(tmp_path / "nope"))
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and "does not exist" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_bad_option_is_exit_2():
+    proc = sqlmig("analyze", ".", "--format", "yaml")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_broken_files_are_reported_and_the_rest_analysed(tmp_path):
+    write_tree(tmp_path, {
+        **BLOCKED_TREE,
+        "app/broken.py": "class Oops(:\n    pass\n",
+        "app/latin.py": "name = 'caf\xe9'\n".encode("latin-1"),
+        "app/latin_ok.py": "# -*- coding: latin-1 -*-\nname = 'caf\xe9'\n".encode("latin-1"),
+        "app/empty.py": "",
+        "app/nul.py": b"x = 1\x00\n",
+        "app/bom.py": "\ufeffimport os\n".encode("utf-8"),
+    })
+    proc = sqlmig("analyze", str(tmp_path), "--no-cache", "--format", "json")
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)
+    errors = sorted((e["path"], e["code"]) for e in doc["errors"])
+    assert errors == [("app/broken.py", "SQM001"), ("app/latin.py", "SQM002"), ("app/nul.py", "SQM001")]
+    assert [m["qualname"] for m in doc["models"]] == ["app.models.Employee"]
+    assert {f["code"] for f in doc["findings"] if f["path"] == "app/broken.py"} == {"SQM001"}
+
+
+def test_analysis_never_imports_user_code(tmp_path):
+    marker = tmp_path / "imported.txt"
+    write_tree(tmp_path, {
+        **BLOCKED_TREE,
+        "app/boom.py": f"""
+            open({str(marker)!r}, "w").write("imported")
+            raise SystemExit("this module must never be imported")
+            from app.models import Base
+            """,
+    })
+    proc = sqlmig("analyze", str(tmp_path), "--no-cache")
+    assert proc.returncode == 1  # the blocker, not a crash
+    assert not marker.exists()
+    assert "app/models.py" in proc.stdout
+
+
+def test_exclude_globs_and_default_excludes(tmp_path):
+    write_tree(tmp_path, {
+        **BLOCKED_TREE,
+        ".venv/lib/site.py": "class X(Base): pass\n",
+        "build/gen.py": "class Y: pass\n",
+        "legacy/old.py": BLOCKED_TREE["app/models.py"],
+    })
+    proc = sqlmig("analyze", str(tmp_path), "--no-cache", "--format", "json", "--exclude", "legacy")
+    doc = json.loads(proc.stdout)
+    assert doc["summary"]["files"] == 2
+
+
+def test_rule_command():
+    proc = sqlmig("rule", "SQM205")
+    assert proc.returncode == 0 and "custom-relationship-join" in proc.stdout and "Fix:" in proc.stdout
+    assert sqlmig("rule", "SQM999").returncode == 2
+    listing = sqlmig("rule", "--all").stdout
+    assert listing.count("SQM") >= 34
+
+
+def test_text_output_without_tty_has_no_escape_codes(tmp_path):
+    write_tree(tmp_path, BLOCKED_TREE)
+    proc = sqlmig("analyze", str(tmp_path), "--no-cache")
+    assert "\x1b[" not in proc.stdout
+    assert "app/models.py" in proc.stdout and "SQM201" in proc.stdout and "Verdict for the repo: keep" in proc.stdout

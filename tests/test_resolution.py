@@ -1,0 +1,259 @@
+"""Alias and cross-module resolution, both mapping styles, and the newest syntax."""
+
+from __future__ import annotations
+
+
+def _model(r, qualname):
+    return next(m for m in r.models if m.qualname == qualname)
+
+
+def _cols(model):
+    return {c.attr: c for c in model.columns}
+
+
+def test_aliases_and_cross_module_bases(project):
+    r = project({
+        "pkg/__init__.py": "",
+        "pkg/core/__init__.py": "from .base import Model as BaseModelAlias\n",
+        "pkg/core/base.py": """
+            import sqlalchemy.orm as orm
+
+            Model = orm.declarative_base()
+            """,
+        "pkg/core/mixins.py": """
+            from sqlalchemy import Column as C, DateTime, func
+
+
+            class Timestamps:
+                created_at = C(DateTime(timezone=True), server_default=func.now(), nullable=False)
+            """,
+        "pkg/users/__init__.py": "",
+        "pkg/users/models.py": """
+            import sqlalchemy as sa
+            from pkg.core import BaseModelAlias
+            from ..core.mixins import Timestamps
+
+
+            class User(Timestamps, BaseModelAlias):
+                __tablename__ = "users"
+                id = sa.Column(sa.BigInteger, primary_key=True)
+                email = sa.Column("email_address", sa.types.String(length=320), nullable=False, unique=True)
+                bio = sa.Column(sa.Text)
+            """,
+    })
+    user = _model(r, "pkg.users.models.User")
+    cols = _cols(user)
+    assert user.table == "users" and user.base == "pkg.core.base.Model"
+    assert (cols["id"].type_name, cols["id"].nullable, cols["id"].primary_key) == ("BigInteger", False, True)
+    assert (cols["email"].name, cols["email"].length, cols["email"].nullable) == ("email_address", 320, False)
+    assert cols["bio"].nullable is True and cols["bio"].python_type == "str"
+    assert cols["created_at"].owner == "pkg.core.mixins.Timestamps" and cols["created_at"].timezone is True
+    assert user.mixins == ("pkg.core.mixins.Timestamps",)
+
+
+def test_mapped_style_with_annotated_aliases(project):
+    r = project({
+        "app/__init__.py": "",
+        "app/types.py": """
+            from typing import Annotated
+            from sqlalchemy import String
+            from sqlalchemy.orm import mapped_column
+
+            intpk = Annotated[int, mapped_column(primary_key=True)]
+            str_32 = Annotated[str, mapped_column(String(32))]
+            type money = Annotated[Decimal, mapped_column(Numeric(12, 2))]
+            """,
+        "app/models.py": """
+            from datetime import datetime
+            from decimal import Decimal
+            from typing import Optional
+            from sqlalchemy import ForeignKey, Numeric
+            from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+            from app.types import intpk, str_32, money
+
+
+            class Base(DeclarativeBase):
+                pass
+
+
+            class Hotel(Base):
+                __tablename__ = "hotels"
+                id: Mapped[intpk]
+                name: Mapped[str_32]
+                nick: Mapped[Optional[str_32]]
+                stars: Mapped[int | None]
+                opened: Mapped[datetime]
+                price: Mapped[money]
+                rooms: Mapped[list["Room"]] = relationship(back_populates="hotel", lazy="selectin")
+
+
+            class Room(Base):
+                __tablename__ = "rooms"
+                id: Mapped[intpk]
+                hotel_id: Mapped[int] = mapped_column(ForeignKey("hotels.id", ondelete="CASCADE"), index=True)
+                hotel: Mapped["Hotel"] = relationship(back_populates="rooms")
+            """,
+    })
+    hotel = _model(r, "app.models.Hotel")
+    cols = _cols(hotel)
+    assert (cols["id"].primary_key, cols["id"].nullable, cols["id"].type_name) == (True, False, "Integer")
+    assert (cols["name"].length, cols["name"].nullable, cols["name"].type_name) == (32, False, "String")
+    assert (cols["nick"].length, cols["nick"].nullable) == (32, True)
+    assert cols["stars"].nullable is True and cols["stars"].python_type == "int"
+    assert (cols["opened"].type_name, cols["opened"].timezone) == ("DateTime", False)
+    assert (cols["price"].precision, cols["price"].scale) == (12, 2)
+    assert [(x.attr, x.target, x.lazy) for x in hotel.relationships] == [("rooms", "Room", "selectin")]
+    room = _cols(_model(r, "app.models.Room"))
+    assert (room["hotel_id"].foreign_key, room["hotel_id"].ondelete, room["hotel_id"].index) == \
+        ("hotels.id", "CASCADE", True)
+
+
+def test_declared_attr_tablename_and_registry(project):
+    r = project({
+        "app/__init__.py": "",
+        "app/base.py": """
+            from sqlalchemy.orm import declared_attr, registry
+
+            mapper_registry = registry()
+
+
+            class Base:
+                @declared_attr.directive
+                def __tablename__(cls) -> str:
+                    return cls.__name__.lower()
+
+
+            Base = mapper_registry.generate_base(cls=Base)
+            """,
+        "app/models.py": """
+            from sqlalchemy import Column, Integer
+            from app.base import Base
+
+
+            class Invoice(Base):
+                id = Column(Integer, primary_key=True)
+
+
+            class Abstract(Base):
+                __abstract__ = True
+                id = Column(Integer, primary_key=True)
+            """,
+    })
+    assert [(m.qualname, m.table) for m in r.models] == [("app.models.Invoice", "invoice")]
+
+
+def test_same_class_name_model_and_schema(project):
+    r = project({
+        "shop/__init__.py": "",
+        "shop/db/__init__.py": "",
+        "shop/db/models.py": """
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+
+            class Warehouse(Base):
+                __tablename__ = "warehouses"
+                id = Column(Integer, primary_key=True)
+                city = Column(String(80), nullable=False)
+            """,
+        "shop/api/__init__.py": "",
+        "shop/api/schemas.py": """
+            from pydantic import BaseModel, ConfigDict
+
+
+            class Warehouse(BaseModel):
+                model_config = ConfigDict(from_attributes=True)
+                id: int
+                city: str
+            """,
+    })
+    assert [m.qualname for m in r.models] == ["shop.db.models.Warehouse"]
+    assert [s.qualname for s in r.schemas] == ["shop.api.schemas.Warehouse"]
+    assert [(p.model, p.schema, p.role, p.shared_fields) for p in r.pairs] == [
+        ("shop.db.models.Warehouse", "shop.api.schemas.Warehouse", "read", ("id", "city"))]
+
+
+def test_schema_inheritance_across_modules_and_type_checking(project):
+    r = project({
+        "app/__init__.py": "",
+        "app/common.py": """
+            from pydantic import BaseModel, ConfigDict
+
+
+            class ORMModel(BaseModel):
+                model_config = ConfigDict(from_attributes=True)
+            """,
+        "app/models.py": """
+            from typing import TYPE_CHECKING
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import declarative_base
+
+            if TYPE_CHECKING:
+                from app.schemas import ProductOut
+
+            Base = declarative_base()
+
+
+            class Product(Base):
+                __tablename__ = "products"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(50), nullable=False)
+            """,
+        "app/schemas.py": """
+            from app.common import ORMModel
+
+
+            class ProductOut(ORMModel):
+                id: int
+                name: str
+            """,
+    })
+    schema = next(s for s in r.schemas if s.qualname == "app.schemas.ProductOut")
+    assert schema.from_attributes is True and schema.bases == ("app.common.ORMModel",)
+    assert [(p.schema, p.role) for p in r.pairs] == [("app.schemas.ProductOut", "read")]
+
+
+def test_newest_syntax_parses(project):
+    r = project({
+        "app/__init__.py": "",
+        "app/new.py": """
+            from pydantic import BaseModel
+
+
+            type Pair[T] = tuple[T, T]
+
+
+            class Box[T](BaseModel):
+                item: int
+
+
+            def f():
+                try:
+                    pass
+                except ValueError, TypeError:
+                    pass
+            """,
+    })
+    assert r.findings and [f.code for f in r.findings] == ["SQM107"]
+    assert [s.qualname for s in r.schemas] == ["app.new.Box"]
+
+
+def test_sqlmodel_table_models_are_recognised(project):
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            from sqlmodel import Field, SQLModel
+
+
+            class HeroBase(SQLModel):
+                name: str = Field(max_length=40)
+
+
+            class Hero(HeroBase, table=True):
+                id: int | None = Field(default=None, primary_key=True)
+            """,
+    })
+    assert [(m.qualname, m.style) for m in r.models] == [("app.models.Hero", "sqlmodel")]
+    assert [s.qualname for s in r.schemas] == ["app.models.HeroBase"]
