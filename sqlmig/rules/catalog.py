@@ -211,3 +211,20 @@ RULES: dict[str, Rule] = {r.code: r for r in [
 
 def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity)
+
+
+def rules_markdown() -> str:
+    """``docs/rules.md``: the catalogue as users read it (tests keep the file in sync)."""
+    out = ["# sqlmig rules", "", "Generated from `sqlmig/rules/catalog.py` by `python -m sqlmig.rules.catalog`.",
+           "Codes are a public contract.", "", "| code | name | severity | detects |", "|---|---|---|---|"]
+    for r in RULES.values():
+        summary = r.summary.replace("|", "\\|")
+        out.append(f"| [{r.code}](#{r.code.lower()}) | {r.name} | {r.severity} | {summary} |")
+    for r in RULES.values():
+        out += ["", f"## {r.code}", "", f"**{r.name}** ({r.severity})", "", f"What it detects: {r.summary}", "",
+                f"Why it matters: {r.why}", "", "```python", r.example, "```", "", f"Fix: {r.fix}"]
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(rules_markdown(), end="")
