@@ -1,0 +1,87 @@
+"""Benchmark: sqlmig analyze against the LibCST parse floor on generated projects.
+
+    python bench/run.py [--sizes 200 1000 5000] [--out bench/out/results.json]
+
+For each size it generates a project (bench/generate.py, seed 1), then times in one run:
+- floor: single-process ``libcst.parse_module`` of exactly the files analyze reads;
+- cold: ``sqlmig analyze --format json`` with an empty cache (process pool over all cores);
+- warm: the same again with the cache filled;
+and the peak resident memory of the cold run. Prints a table and writes JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from bench.generate import generate  # noqa: E402
+
+
+def floor(root: Path) -> float:
+    import libcst
+
+    from sqlmig.discover import discover
+
+    _, files = discover([str(root)])
+    sources = [Path(f.abspath).read_text(encoding="utf-8") for f in files]
+    start = time.perf_counter()
+    for src in sources:
+        libcst.parse_module(src)
+    return time.perf_counter() - start
+
+
+def timed(cmd: list[str]) -> tuple[float, int]:
+    """Wall time and peak RSS (MiB) of a child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, check=False)
+    wall = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) // 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[200, 1000, 5000])
+    parser.add_argument("--out", type=Path, default=HERE / "out" / "results.json")
+    args = parser.parse_args()
+    rows = []
+    for size in args.sizes:
+        work = Path(tempfile.mkdtemp(prefix=f"sqlmig-bench-{size}-"))
+        try:
+            generate(work, size, seed=1)
+            lines = sum(p.read_text().count("\n") for p in work.rglob("*.py"))
+            base = [sys.executable, "-m", "sqlmig", "analyze", str(work), "--format", "json"]
+            parse_floor = floor(work)
+            shutil.rmtree(work / ".sqlmig_cache", ignore_errors=True)
+            cold, peak = timed(base)
+            warm, _ = timed(base)
+            rows.append({"files": size, "lines": lines, "parse_floor_s": round(parse_floor, 2),
+                         "cold_s": round(cold, 2), "warm_s": round(warm, 2),
+                         "warm_over_cold": round(warm / cold, 3), "cold_over_floor": round(cold / parse_floor, 2),
+                         "peak_rss_mib_max_child": peak, "cores": os.cpu_count()})
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    header = f"{'files':>6} {'lines':>8} {'floor s':>8} {'cold s':>7} {'warm s':>7} {'warm/cold':>9} " \
+             f"{'cold/floor':>10} {'peak MiB':>8}"
+    print(header)
+    for r in rows:
+        print(f"{r['files']:>6} {r['lines']:>8} {r['parse_floor_s']:>8} {r['cold_s']:>7} {r['warm_s']:>7} "
+              f"{r['warm_over_cold']:>9} {r['cold_over_floor']:>10} {r['peak_rss_mib_max_child']:>8}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(rows, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
