@@ -137,3 +137,29 @@ def test_text_output_without_tty_has_no_escape_codes(tmp_path):
     proc = sqlmig("analyze", str(tmp_path), "--no-cache")
     assert "\x1b[" not in proc.stdout
     assert "app/models.py" in proc.stdout and "SQM201" in proc.stdout and "Verdict for the repo: keep" in proc.stdout
+
+
+def test_text_output_keeps_brackets_in_messages(tmp_path):
+    """Regression: rich markup swallowed `[float]` in `Optional[float]`."""
+    write_tree(tmp_path, {
+        "m.py": """
+            from typing import Optional
+            from pydantic import BaseModel
+            from sqlalchemy import Column, Integer, Numeric
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+
+            class Item(Base):
+                __tablename__ = "items"
+                id = Column(Integer, primary_key=True)
+                price = Column(Numeric(10, 2))
+
+
+            class ItemOut(BaseModel):
+                price: Optional[float]
+            """,
+    })
+    proc = sqlmig("analyze", str(tmp_path), "--no-cache")
+    assert "`price: Optional[float]` but column Item.price is Numeric(10, 2) (Decimal)" in proc.stdout

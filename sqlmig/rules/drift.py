@@ -19,11 +19,12 @@ def _columns(ctx: Context, model: str) -> dict[str, Column]:
 
 
 def _relationships(ctx: Context, model: str) -> set[str]:
-    names = {r.attr for r in ctx.models[model].model.relationships}
-    for parent in ctx.models[model].model.parents:
-        if parent in ctx.models:
-            names |= {r.attr for r in ctx.models[parent].model.relationships}
-    names |= {s[1].name for s in ctx.models[model].specials}
+    """Attributes that are not columns but still exist on instances: relationships, proxies, hybrids."""
+    names: set[str] = set()
+    for q in (model, *ctx.models[model].model.parents):
+        if q in ctx.models:
+            names |= {r.attr for r in ctx.models[q].model.relationships}
+            names |= {s[1].name for s in ctx.models[q].specials}
     return names
 
 
@@ -76,10 +77,10 @@ def drifts(f: SchemaField, c: Column, role: str) -> list[tuple[str, str]]:
             if ok and value != col_value:
                 out.append(("SQM104", f"`{f.name}` has {key}={cons[key]} but {where} is "
                                       f"{c.type_name}({c.precision}, {c.scale})"))
-    if f.default is not None and c.default is not None:
+    if f.default is not None and c.default is not None and role != "update":
         fd, ok1 = _literal(f.default)
         cd, ok2 = _literal(c.default)
-        if ok1 and ok2 and fd != cd:
+        if ok1 and ok2 and fd is not None and fd != cd:
             out.append(("SQM105", f"`{f.name}` defaults to {f.default} in the schema but to {c.default} in {where}"))
     return out
 

@@ -12,6 +12,7 @@ SENSITIVE = re.compile(
     r"(^|_)(password|passwd|pwd|secret|token|api_?key|apikey|private_key|secret_key|salt|otp_secret|ssn)(_|$)",
     re.IGNORECASE,
 )
+DBAPI = re.compile(r"cursor|dbapi|raw|(^|[._])cur$", re.IGNORECASE)
 QUERY_CALLS = frozenset({"query", "execute", "scalars", "exec"})
 EAGER_LAZY = frozenset({"selectin", "joined", "subquery", "immediate", "raise", "raise_on_sql", "noload",
                         "write_only", "dynamic"})
@@ -46,7 +47,7 @@ def raw_sql(ctx: Context) -> None:
                 if how:
                     ctx.emit("SQM308", facts.path, call.line, call.col, call.scope,
                              f"SQL passed to {call.name}() built with {how}")
-                elif arg.kind == "str" and _looks_like_sql(arg.value):
+                elif arg.kind == "str" and _looks_like_sql(arg.value) and not DBAPI.search(call.receiver.text):
                     ctx.emit("SQM302", facts.path, call.line, call.col, call.scope,
                              f"plain SQL string passed to {call.name}() without text()")
 

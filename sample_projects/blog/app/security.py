@@ -1,0 +1,6 @@
+import hashlib
+
+
+def hash_password(password: str) -> str:
+    # a sample app: a real one uses passlib/argon2
+    return hashlib.sha256(password.encode()).hexdigest()
