@@ -124,7 +124,7 @@ class SchemaBuilder:
         cls, facts = self.ix.classes[qualname]
         mro = self.ix.mro(qualname)
         info = SchemaInfo(schema=None, cls=cls, facts=facts)  # type: ignore[arg-type]
-        validators: list[tuple[str, int, tuple[str, ...]]] = []
+        validators: list[tuple[str, int, int, tuple[str, ...]]] = []
         from_attributes = False
         api = "v1" if "pydantic.v1:BaseModel" in mro else "v2"
         for q in reversed(mro):
@@ -159,7 +159,7 @@ class SchemaBuilder:
                     last = deco.last
                     if last in V1_VALIDATORS or last in V2_VALIDATORS:
                         names = tuple(a.value for a in deco.args if a.kind == "str")
-                        validators.append((f"{q}.{method.name}", method.line, names))
+                        validators.append((f"{q}.{method.name}", method.line, method.col, names))
                         if last in V1_VALIDATORS and q == qualname:
                             info.v1_reasons.append(f"@{last}")
                     elif last in SERIALIZERS and q == qualname:

@@ -267,7 +267,7 @@ class Schema:
     line: int
     col: int
     fields: tuple[SchemaField, ...] = ()
-    validators: tuple[tuple[str, int, tuple[str, ...]], ...] = ()  # (method, line, fields)
+    validators: tuple[tuple[str, int, int, tuple[str, ...]], ...] = ()  # (method, line, col, fields)
     from_attributes: bool = False
     api: str = "v2"  # v1 | v2
     bases: tuple[str, ...] = ()  # project schema bases (qualnames)

@@ -115,10 +115,10 @@ def schema_care(ctx: Context) -> None:
     for pair in ctx.pairs:
         schema = ctx.schemas[pair.schema].schema
         shared = set(pair.shared_fields)
-        for method, line, names in schema.validators:
+        for method, line, col, names in schema.validators:
             hit = sorted(shared & set(names)) if "*" not in names else sorted(shared)
             if hit:
                 owner = method.rsplit(".", 1)[0]
-                ctx.emit("SQM216", ctx.path_of(owner), line, 0, method,
+                ctx.emit("SQM216", ctx.path_of(owner), line, col, method,
                          f"validator {method.rsplit('.', 1)[-1]} checks {', '.join(hit)}, shared with "
                          f"{pair.model.rsplit('.', 1)[-1]}")
