@@ -62,19 +62,14 @@ def metadata_and_bases(ctx: Context) -> None:
     if not ctx.models:
         return
     for facts in ctx.ix.modules.values():
-        for b in facts.bindings:
-            for call in _metadata_calls(b.value):
+        places = [(b, f"{facts.module}.{b.name}") for b in facts.bindings]
+        places += [(a, f"{cls.qualname}.{a.name}") for cls in facts.classes for a in cls.attrs]
+        for where, subject in places:
+            for call in _metadata_calls(where.value):
                 used = [k for k in METADATA_KWARGS if call.kw(k) is not None]
                 if used:
-                    ctx.emit("SQM213", facts.path, b.line, b.col, f"{facts.module}.{b.name}",
+                    ctx.emit("SQM213", facts.path, where.line, where.col, subject,
                              f"MetaData with {', '.join(used)}")
-        for cls in facts.classes:
-            for attr in cls.attrs:
-                for call in _metadata_calls(attr.value):
-                    used = [k for k in METADATA_KWARGS if call.kw(k) is not None]
-                    if used:
-                        ctx.emit("SQM213", facts.path, attr.line, attr.col, f"{cls.qualname}.{attr.name}",
-                                 f"MetaData with {', '.join(used)}")
     used_bases = {info.model.base for info in ctx.models.values() if info.model.style == "sqlalchemy"}
     bases = {q: line for q, line in ctx.ix.declarative_bases.items() if q in used_bases}
     if len(bases) > 1:

@@ -157,14 +157,7 @@ def n_plus_one(ctx: Context) -> None:
 def sensitive_response(ctx: Context) -> None:
     used: dict[str, str] = {}
     for facts in ctx.ix.modules.values():
-        for fn in facts.functions:
-            for deco in fn.decorators:
-                rm = deco.kw("response_model")
-                for e in rm.walk() if rm is not None else ():
-                    ref = ctx.ix.resolve(e.ref)
-                    if ref in ctx.schemas:
-                        used.setdefault(ref, fn.qualname)
-        for call in facts.calls:
+        for call in facts.calls:  # route decorators are calls too, scoped to the route function
             rm = call.kw("response_model")
             for e in rm.walk() if rm is not None else ():
                 ref = ctx.ix.resolve(e.ref)
