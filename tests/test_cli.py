@@ -163,3 +163,22 @@ def test_text_output_keeps_brackets_in_messages(tmp_path):
     })
     proc = sqlmig("analyze", str(tmp_path), "--no-cache")
     assert "`price: Optional[float]` but column Item.price is Numeric(10, 2) (Decimal)" in proc.stdout
+
+
+def test_symlink_loops_spaces_and_non_ascii_paths(tmp_path):
+    base = write_tree(tmp_path / "my project", {**BLOCKED_TREE, "app/módulo ñ.py": "x = 1\n"})
+    (base / "app" / "loop").symlink_to(base, target_is_directory=True)
+    (base / "app" / "dangling.py").symlink_to(base / "missing.py")
+    proc = sqlmig("analyze", str(base), "--no-cache", "--format", "json")
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["summary"]["files"] == 3 and doc["errors"] == []
+
+
+def test_deeply_nested_expression_does_not_crash(tmp_path):
+    write_tree(tmp_path, {**BLOCKED_TREE, "app/deep.py": "x = " + "(" * 3000 + "1" + ")" * 3000 + "\n",
+                          "app/wide.py": "x = [" + ", ".join(["[1]"] * 20000) + "]\n"})
+    proc = sqlmig("analyze", str(tmp_path), "--no-cache", "--format", "json")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert [m["qualname"] for m in doc["models"]] == ["app.models.Employee"]

@@ -511,3 +511,40 @@ def test_inherited_hybrid_and_proxy_are_not_missing_columns(project):
             pass
         """, models=models))
     assert codes(r, "SQM106") == []
+
+
+def test_sqm211_sqm212_events_and_sqm213_table_schema(project):
+    r = project({
+        "app/__init__.py": "",
+        "app/db.py": """
+            from sqlalchemy.orm import DeclarativeBase, MappedAsDataclass
+
+
+            class Base(MappedAsDataclass, DeclarativeBase):
+                pass
+            """,
+        "app/models.py": """
+            from sqlalchemy import event
+            from sqlalchemy.orm import Mapped, mapped_column
+            from app.db import Base
+
+
+            class Audit(Base):
+                __tablename__ = "audit"
+                __table_args__ = {"schema": "logs"}
+                id: Mapped[int] = mapped_column(primary_key=True, init=False)
+
+
+            @event.listens_for(Audit, "before_insert")
+            def stamp(mapper, connection, target):
+                pass
+
+
+            def setup():
+                event.listen(Audit.id, "set", stamp)
+                event.listen(object, "set", stamp)
+            """,
+    })
+    assert codes(r, "SQM211") == [("app/db.py", 4, "app.db.Base")]
+    assert codes(r, "SQM212") == [("app/models.py", 12, "app.models.stamp"), ("app/models.py", 18, "app.models.setup")]
+    assert codes(r, "SQM213") == [("app/models.py", 6, "app.models.Audit")]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import io
+import operator
 import tokenize
+from itertools import accumulate
 
 import libcst as cst
 
@@ -32,6 +35,24 @@ def decode(data: bytes) -> str:
     return text
 
 
+_BRACKETS = {ord(c): c for c in "()[]{}"}
+_DELTA = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
+MAX_NESTING = 150  # above this, ask CPython first: LibCST's native parser crashes on thousands of levels
+
+
+def _too_deep(source: str) -> str | None:
+    """Nesting the native parser must not see (it can overflow its stack instead of raising)."""
+    reduced = "".join(ch for ch in source if ch in _DELTA) if len(source) < 4096 else \
+        source.translate({i: None for i in range(128) if chr(i) not in _DELTA})
+    if not reduced or max(accumulate(map(_DELTA.get, reduced), operator.add), default=0) <= MAX_NESTING:
+        return None
+    try:  # brackets inside strings count above: CPython's parser (limit 200 levels) decides
+        ast.parse(source)
+    except (SyntaxError, RecursionError, MemoryError, ValueError) as exc:
+        return f"syntax error: {getattr(exc, 'msg', None) or exc}"
+    return None
+
+
 def scan_source(path: str, module: str, is_package: bool, data: bytes) -> ModuleFacts:
     """Scan one file's bytes. Decoding and parse problems become ``error`` facts (SQM002/SQM001)."""
     try:
@@ -40,6 +61,9 @@ def scan_source(path: str, module: str, is_package: bool, data: bytes) -> Module
         return ModuleFacts(path=path, module=module, error=("SQM002", str(exc), 1, 0))
     if "\x00" in source:
         return ModuleFacts(path=path, module=module, error=("SQM001", "source contains null bytes", 1, 0))
+    deep = _too_deep(source)
+    if deep is not None:
+        return ModuleFacts(path=path, module=module, error=("SQM001", deep, 1, 0))
     try:
         tree = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
