@@ -50,6 +50,7 @@ def _is_true(expr: Expr | None) -> bool:
 class ModelBuilder:
     def __init__(self, ix: Index) -> None:
         self.ix = ix
+        self._enum_names: set[str] | None = None
 
     # ------------------------------------------------------------------ types
 
@@ -212,7 +213,9 @@ class ModelBuilder:
         )
 
     def _enum_named(self, name: str) -> bool:
-        return any(q.rsplit(".", 1)[-1] == name and self.ix.is_enum(q) for q in self.ix.classes)
+        if self._enum_names is None:
+            self._enum_names = {q.rsplit(".", 1)[-1] for q in self.ix.classes if self.ix.is_enum(q)}
+        return name in self._enum_names
 
     def relationship(self, attr: Attr, owner: str) -> Relationship | None:
         call = attr.value

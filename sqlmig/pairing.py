@@ -84,6 +84,11 @@ def pair(ix: Index, models: dict[str, ModelInfo], schemas: dict[str, SchemaInfo]
         for key in _model_keys(q.rsplit(".", 1)[-1]):
             by_name[key].append(q)
     usage = _usage(ix, models, schemas)
+    fields_of = {q: model_fields(info) for q, info in models.items()}
+    by_field: dict[str, list[str]] = defaultdict(list)
+    for q, names in fields_of.items():
+        for name in names:
+            by_field[name].append(q)
     pairs: list[Pair] = []
     for sq, sinfo in sorted(schemas.items()):
         fields = {f.name for f in sinfo.schema.fields}
@@ -93,16 +98,20 @@ def pair(ix: Index, models: dict[str, ModelInfo], schemas: dict[str, SchemaInfo]
             for mq in by_name.get(core.lower(), ()):
                 if mq == sq:
                     continue
-                shared = fields & model_fields(models[mq])
+                shared = fields & fields_of[mq]
                 proximity = _common_prefix(mq, sq)
                 score = (1, len(shared), proximity)
                 if best is None or score > best[0]:
                     ev = [f"name: {name} -> {mq.rsplit('.', 1)[-1]} ({how.strip('; ') or 'same name'})"]
                     best = (score, mq, role, ev)
         if best is None:
-            for mq, minfo in models.items():
-                shared = fields & model_fields(minfo)
-                if len(shared) < MIN_SHARED or not fields or len(shared) / len(fields) < MIN_RATIO:
+            hits: dict[str, int] = defaultdict(int)
+            for name in fields:
+                for mq in by_field.get(name, ()):
+                    hits[mq] += 1
+            for mq in sorted(q for q, n in hits.items() if n >= MIN_SHARED):
+                shared = fields & fields_of[mq]
+                if len(shared) / len(fields) < MIN_RATIO:
                     continue
                 used = usage.get((mq, sq))
                 if not (sinfo.schema.from_attributes or used):
@@ -114,7 +123,7 @@ def pair(ix: Index, models: dict[str, ModelInfo], schemas: dict[str, SchemaInfo]
         if best is None:
             continue
         _, mq, role, ev = best
-        shared = sorted(fields & model_fields(models[mq]), key=[f.name for f in sinfo.schema.fields].index)
+        shared = sorted(fields & fields_of[mq], key=[f.name for f in sinfo.schema.fields].index)
         if role is None:
             role = "read" if sinfo.schema.from_attributes else "base"
         ev = list(ev)

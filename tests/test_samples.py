@@ -39,3 +39,12 @@ def test_sample_suite_passes_as_shipped(name, tmp_path):
                           capture_output=True, text=True, timeout=300, env=env)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert " passed" in proc.stdout and "failed" not in proc.stdout
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_prefilter_changes_no_result(name, monkeypatch):
+    import sqlmig.scan
+
+    with_filter = _observed(name)
+    monkeypatch.setattr(sqlmig.scan, "PREFILTER", False)
+    assert _observed(name) == with_filter

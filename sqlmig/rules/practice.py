@@ -130,8 +130,11 @@ def _queried_models(ctx: Context, expr: Expr) -> set[str]:
 @check
 def n_plus_one(ctx: Context) -> None:
     rel_lazy: dict[str, dict[str, str | None]] = {}
+    any_lazy: dict[str, list[str | None]] = {}
     for q, info in ctx.models.items():
         rel_lazy[q] = {r.attr: r.lazy for r in info.model.relationships}
+        for r in info.model.relationships:
+            any_lazy.setdefault(r.attr, []).append(r.lazy)
     for facts in ctx.ix.modules.values():
         loaders: dict[str, list[str]] = {}
         for call in facts.calls:
@@ -141,10 +144,13 @@ def n_plus_one(ctx: Context) -> None:
             source = loop.source if loop.source is not None else loop.iter
             if not any(e.kind == "call" and e.last in QUERY_CALLS for e in source.walk()):
                 continue
-            queried = _queried_models(ctx, source) or set(ctx.models)
+            queried = _queried_models(ctx, source)
             eager = " ".join(loaders.get(loop.scope, ()))
             for use in loop.uses:
-                lazies = [rel_lazy[q][use.attr] for q in queried if use.attr in rel_lazy.get(q, {})]
+                if queried:
+                    lazies = [rel_lazy[q][use.attr] for q in queried if use.attr in rel_lazy.get(q, {})]
+                else:
+                    lazies = any_lazy.get(use.attr, [])
                 if not lazies or all(lz in EAGER_LAZY for lz in lazies):
                     continue
                 if re.search(rf"\b{re.escape(use.attr)}\b", eager):

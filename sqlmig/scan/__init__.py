@@ -11,7 +11,7 @@ from itertools import accumulate
 import libcst as cst
 
 from sqlmig.ir import ModuleFacts
-from sqlmig.scan.module import ModuleScanner, module_name
+from sqlmig.scan.module import BODY_TOKENS, ModuleScanner, module_name
 
 __all__ = ["scan_source", "decode", "module_name"]
 
@@ -53,6 +53,9 @@ def _too_deep(source: str) -> str | None:
     return None
 
 
+PREFILTER = True  # tests switch it off to prove it changes no result
+
+
 def scan_source(path: str, module: str, is_package: bool, data: bytes) -> ModuleFacts:
     """Scan one file's bytes. Decoding and parse problems become ``error`` facts (SQM002/SQM001)."""
     try:
@@ -75,7 +78,8 @@ def scan_source(path: str, module: str, is_package: bool, data: bytes) -> Module
     except Exception as exc:  # the native parser can raise other errors on hostile input
         return ModuleFacts(path=path, module=module, error=("SQM001", f"cannot parse: {exc}".splitlines()[0], 1, 0))
     try:
-        scanner = ModuleScanner(tree, module, is_package)
+        walk = not PREFILTER or any(token in source for token in BODY_TOKENS)
+        scanner = ModuleScanner(tree, module, is_package, walk_bodies=walk)
         tree.visit(scanner)
         return scanner.facts(path, source)
     except RecursionError:

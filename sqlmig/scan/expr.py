@@ -27,8 +27,19 @@ class Summariser:
     def ref(self, node: cst.BaseExpression) -> str | None:
         return canonical(self.resolver.resolve(node))
 
+    def _text(self, node: cst.BaseExpression) -> str:
+        """Source text; leaves without parentheses are read off the node instead of generated."""
+        if not getattr(node, "lpar", None):
+            if isinstance(node, (cst.Name, cst.SimpleString, cst.Integer, cst.Float)):
+                return node.value
+            if isinstance(node, cst.Attribute):
+                name = dotted(node)
+                if name is not None:
+                    return name
+        return self.code(node)
+
     def __call__(self, node: cst.BaseExpression, depth: int = 0) -> Expr:
-        text = self.code(node)
+        text = self._text(node)
         if depth > MAX_DEPTH:
             return Expr("other", text)
         if isinstance(node, cst.Name):

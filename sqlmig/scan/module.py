@@ -34,6 +34,9 @@ INTERESTING_CALLS = frozenset(
         "subqueryload", "immediateload", "contains_eager", "raiseload",
     }
 )
+# A module-level function body only matters to a rule if the module mentions one of these; a
+# module that mentions none of them gets its function bodies skipped (the pre-filter).
+BODY_TOKENS = ("query", "execute", "scalar", "exec(", "text(", "sessionmaker", "listen", "response_model", "load(")
 IGNORE_RE = re.compile(r"#\s*sqlmig:\s*ignore(-file)?(?:\[([A-Za-z0-9_, ]+)\])?")
 
 
@@ -80,8 +83,9 @@ class _FuncCtx:
 class ModuleScanner(cst.CSTVisitor):
     """Collects nodes of interest in one walk; ``facts()`` turns them into ``ModuleFacts``."""
 
-    def __init__(self, module_node: cst.Module, module: str, is_package: bool) -> None:
+    def __init__(self, module_node: cst.Module, module: str, is_package: bool, walk_bodies: bool = True) -> None:
         self.tree = module_node
+        self.walk_bodies = walk_bodies
         self.module = module
         self.is_package = is_package
         self.resolver = Resolver(module)
@@ -126,8 +130,12 @@ class ModuleScanner(cst.CSTVisitor):
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self.stack.pop()
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         parent = self.stack[-1] if self.stack else None
+        if not self.walk_bodies and not isinstance(parent, _ClassCtx):
+            if parent is None:
+                self._bind_def(node, node.name.value, "def")
+            return False
         ctx = _FuncCtx(node, f"{self._prefix()}.{node.name.value}" if self._prefix() else node.name.value)
         if isinstance(parent, _ClassCtx):
             parent.methods.append((node, ctx.returns))
@@ -135,9 +143,12 @@ class ModuleScanner(cst.CSTVisitor):
             self._bind_def(node, node.name.value, "def")
         self.functions.append(ctx)
         self.stack.append(ctx)
+        return True
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self.stack.pop()
+        # LibCST calls leave_ even when visit_ skipped the children (and pushed nothing)
+        if self.stack and self.stack[-1].node is original_node:
+            self.stack.pop()
 
     def visit_Return(self, node: cst.Return) -> None:
         func = self._func()
