@@ -48,3 +48,31 @@ def test_prefilter_changes_no_result(name, monkeypatch):
     with_filter = _observed(name)
     monkeypatch.setattr(sqlmig.scan, "PREFILTER", False)
     assert _observed(name) == with_filter
+
+
+def test_fullstack_template_layout():
+    """The layout of the widely copied full-stack FastAPI template: ``@as_declarative`` base with a
+    ``declared_attr`` table name, ``ItemInDBBase`` chains, ``class Config: orm_mode``, schemas
+    re-exported through a package and used as ``response_model=List[schemas.Item]``."""
+    from tests.conftest import ROOT
+
+    r = analyze_tree(ROOT / "tests/fixtures/fullstack_template")
+    assert [(m.qualname, m.table) for m in r.models] == [("app.models.item.Item", "item"),
+                                                          ("app.models.user.User", "user")]
+    roles = {(p.model.rsplit(".", 1)[-1], p.schema.rsplit(".", 1)[-1]): p.role for p in r.pairs}
+    assert roles == {
+        ("Item", "Item"): "read", ("Item", "ItemBase"): "base", ("Item", "ItemCreate"): "create",
+        ("Item", "ItemInDB"): "db", ("Item", "ItemInDBBase"): "base", ("Item", "ItemUpdate"): "update",
+        ("User", "User"): "read", ("User", "UserBase"): "base", ("User", "UserCreate"): "create",
+        ("User", "UserInDB"): "db", ("User", "UserInDBBase"): "base", ("User", "UserUpdate"): "update",
+    }
+    got = sorted((f.code, f.path, f.line) for f in r.findings if f.code != "SQM101")
+    assert got == [
+        ("SQM103", "app/schemas/item.py", 25), ("SQM103", "app/schemas/item.py", 26),
+        ("SQM103", "app/schemas/user.py", 9),
+        ("SQM106", "app/schemas/user.py", 15), ("SQM106", "app/schemas/user.py", 19),
+        ("SQM217", "app/schemas/item.py", 23), ("SQM217", "app/schemas/user.py", 22),
+        ("SQM301", "app/api/items.py", 13), ("SQM301", "app/api/items.py", 19),
+        ("SQM307", "app/schemas/user.py", 34),
+        ("SQM309", "app/models/item.py", 11),
+    ]
