@@ -279,6 +279,8 @@ class ModelBuilder:
         for owner in reversed(contributors):
             owner_cls = self.ix.classes[owner][0]
             for attr in owner_cls.attrs:
+                if attr.name == "__table__" and owner == qualname:
+                    columns.update(self._table_columns(attr, owner))
                 col = self.column(attr, owner)
                 if col is not None:
                     columns[attr.name] = col
@@ -313,6 +315,20 @@ class ModelBuilder:
             style="sqlmodel" if base == "sqlmodel:SQLModel" else "sqlalchemy",
         )
         return info
+
+    def _table_columns(self, attr: Attr, owner: str) -> dict[str, Column]:
+        """Columns of an imperative ``__table__ = Table("name", metadata, Column("id", ...), ...)``."""
+        table = attr.value
+        found: dict[str, Column] = {}
+        if table is None or table.kind != "call" or self.ix.ref(table) != "sqlalchemy:Table":
+            return found
+        for arg in table.args:
+            if arg.kind == "call" and self.ix.ref(arg) == "sqlalchemy:Column" and arg.args and arg.args[0].kind == "str":
+                fake = Attr(arg.args[0].value, attr.line, attr.col, None, arg)
+                col = self.column(fake, owner)
+                if col is not None:
+                    found[col.attr] = col
+        return found
 
     def _own_columns(self, qualname: str) -> list[Column]:
         cls = self.ix.classes[qualname][0]

@@ -257,3 +257,28 @@ def test_sqlmodel_table_models_are_recognised(project):
     })
     assert [(m.qualname, m.style) for m in r.models] == [("app.models.Hero", "sqlmodel")]
     assert [s.qualname for s in r.schemas] == ["app.models.HeroBase"]
+
+
+def test_imperative_table_on_a_declarative_class(project):
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            from sqlalchemy import Column, Integer, String, Table
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+
+            class Legacy(Base):
+                __table__ = Table(
+                    "legacy_things",
+                    Base.metadata,
+                    Column("id", Integer, primary_key=True),
+                    Column("label", String(20), nullable=False),
+                )
+            """,
+    })
+    legacy = _model(r, "app.models.Legacy")
+    assert legacy.table == "legacy_things"
+    assert [(c.attr, c.type_name, c.length, c.nullable, c.primary_key) for c in legacy.columns] == [
+        ("id", "Integer", None, False, True), ("label", "String", 20, False, False)]
