@@ -1,9 +1,9 @@
 from sqlalchemy import create_engine
-from sqlalchemy.ext.declarative import declarative_base
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import declarative_base, sessionmaker
 
 engine = create_engine("sqlite:///./mixed.db", connect_args={"check_same_thread": False})
 SessionLocal = sessionmaker(bind=engine)
+# the pre-2.0 declarative base: every model here is written with Column()
 Base = declarative_base()
 
 

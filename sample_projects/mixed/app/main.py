@@ -66,3 +66,42 @@ def create_supplier(body: SupplierCreate, db: Session = Depends(get_db)):
     db.commit()
     db.refresh(supplier)
     return supplier
+
+
+@app.get("/categories", response_model=list[CategoryOut])
+def list_categories(db: Session = Depends(get_db)):
+    return db.scalars(select(Category).order_by(Category.name)).all()
+
+
+@app.get("/products", response_model=list[ProductOut])
+def list_products(category_id: int | None = None, db: Session = Depends(get_db)):
+    stmt = select(Product).order_by(Product.id)
+    if category_id is not None:
+        stmt = stmt.where(Product.category_id == category_id)
+    return db.scalars(stmt).all()
+
+
+@app.put("/products/{product_id}", response_model=ProductOut)
+def replace_product(product_id: int, body: ProductCreate, db: Session = Depends(get_db)):
+    """Full replacement: every field of ProductCreate, tags included."""
+    product = read_product(product_id, db)
+    for key, value in body.model_dump(exclude={"tag_ids"}).items():
+        setattr(product, key, value)
+    product.tags = list(db.scalars(select(Tag).where(Tag.id.in_(body.tag_ids)))) if body.tag_ids else []
+    db.commit()
+    db.refresh(product)
+    return product
+
+
+@app.delete("/products/{product_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_product(product_id: int, db: Session = Depends(get_db)) -> None:
+    db.delete(read_product(product_id, db))
+    db.commit()
+
+
+@app.get("/suppliers/{supplier_id}", response_model=SupplierOut)
+def read_supplier(supplier_id: int, db: Session = Depends(get_db)):
+    supplier = db.get(Supplier, supplier_id)
+    if supplier is None:
+        raise HTTPException(status_code=404, detail="supplier not found")
+    return supplier

@@ -60,3 +60,46 @@ def test_holidays(client):
     r = client.post("/holidays", json={"day": "2026-12-25", "name": "Christmas"})
     assert r.status_code == 201 and r.json()["day"] == "2026-12-25"
     assert client.post("/holidays", json={"day": "not a date", "name": "x"}).status_code == 422
+
+
+def test_department_update_and_delete(client):
+    dep = _department(client)
+    r = client.put(f"/departments/{dep['id']}", json={"name": "Infrastructure", "cost_center": None})
+    assert r.status_code == 200 and r.json() == {"id": dep["id"], "name": "Infrastructure", "cost_center": None}
+    other = _department(client, "Sales")
+    assert client.put(f"/departments/{other['id']}", json={"name": "Infrastructure"}).status_code == 409
+    assert client.put("/departments/999", json={"name": "Nobody"}).status_code == 404
+
+    eng = _engineer(client, dep["id"])
+    assert client.delete(f"/departments/{dep['id']}").status_code == 409
+    assert client.delete(f"/employees/{eng['id']}").status_code == 204
+    assert client.delete(f"/departments/{dep['id']}").status_code == 204
+    assert [d["name"] for d in client.get("/departments").json()] == ["Sales"]
+    assert client.delete(f"/departments/{dep['id']}").status_code == 404
+
+
+def test_deactivation_hides_employee_from_active_join(client):
+    dep = _department(client)
+    grace = _engineer(client, dep["id"])
+    linus = _engineer(client, dep["id"], first="Linus")
+    r = client.post(f"/employees/{grace['id']}/deactivate")
+    assert r.status_code == 200 and r.json()["active"] is False
+    assert [e["id"] for e in client.get(f"/departments/{dep['id']}/active").json()] == [linus["id"]]
+    assert [e["first_name"] for e in client.get("/employees?active=false").json()] == ["Grace"]
+    assert len(client.get("/employees").json()) == 2
+    assert client.post("/employees/999/deactivate").status_code == 404
+
+
+def test_projects_list_and_delete(client):
+    eng = _engineer(client, _department(client)["id"])
+    for code, title in (("ZEUS", "Storage"), ("APOLLO", "Moon")):
+        assert client.post("/projects", json={"code": code, "title": title}).status_code == 201
+    projects = client.get("/projects").json()
+    assert [p["code"] for p in projects] == ["APOLLO", "ZEUS"]
+    apollo, zeus = projects
+    client.post("/assignments", json={"employee_id": eng["id"], "project_id": apollo["id"], "role": "dev"})
+    assert client.delete(f"/projects/{apollo['id']}").status_code == 409
+    assert client.delete(f"/projects/{zeus['id']}").status_code == 204
+    assert client.get(f"/projects/{zeus['id']}").status_code == 404
+    assert client.delete(f"/projects/{zeus['id']}").status_code == 404
+    assert client.post("/projects", json={"code": "X" * 13, "title": "too long"}).status_code == 422

@@ -57,3 +57,47 @@ def create_holiday(body: HolidayIn, session: Session = Depends(get_session)):
     session.add(holiday)
     session.commit()
     return holiday
+
+
+def _department(session: Session, department_id: int) -> Department:
+    department = session.get(Department, department_id)
+    if department is None:
+        raise HTTPException(status_code=404, detail="department not found")
+    return department
+
+
+@router.put("/departments/{department_id}", response_model=DepartmentOut)
+def rename_department(department_id: int, body: DepartmentCreate, session: Session = Depends(get_session)):
+    department = _department(session, department_id)
+    department.name, department.cost_center = body.name, body.cost_center
+    try:
+        session.commit()
+    except IntegrityError:
+        raise HTTPException(status_code=409, detail="department exists") from None
+    return department
+
+
+@router.delete("/departments/{department_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_department(department_id: int, session: Session = Depends(get_session)) -> None:
+    department = _department(session, department_id)
+    if department.employees:
+        # people first: moving them elsewhere is an HR decision, not a cascade
+        raise HTTPException(status_code=409, detail="department still has employees")
+    session.delete(department)
+    session.commit()
+
+
+@router.get("/projects", response_model=list[ProjectOut])
+def list_projects(session: Session = Depends(get_session)):
+    return session.scalars(select(Project).order_by(Project.code)).all()
+
+
+@router.delete("/projects/{project_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_project(project_id: int, session: Session = Depends(get_session)) -> None:
+    project = read_project(project_id, session)
+    session.delete(project)
+    try:
+        session.commit()
+    except IntegrityError:
+        # foreign keys are on: assignments still point at it
+        raise HTTPException(status_code=409, detail="project has assignments") from None

@@ -57,3 +57,29 @@ def log_time(body: TimesheetCreate, session: Session = Depends(get_session)):
     session.add(entry)
     session.commit()
     return entry
+
+
+@router.get("/employees", response_model=list[EmployeeOut])
+def list_employees(active: bool | None = None, session: Session = Depends(get_session)):
+    """Every kind of employee; the polymorphic load fills in `type`."""
+    stmt = select(Employee).options(selectinload(Employee.assignments).selectinload(ProjectAssignment.project))
+    if active is not None:
+        stmt = stmt.where(Employee.active == active)
+    return session.scalars(stmt.order_by(Employee.id)).all()
+
+
+@router.post("/employees/{employee_id}/deactivate", response_model=EmployeeOut)
+def deactivate_employee(employee_id: int, session: Session = Depends(get_session)):
+    employee = _loaded(session, employee_id)
+    employee.active = False
+    session.commit()
+    return employee
+
+
+@router.delete("/employees/{employee_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_employee(employee_id: int, session: Session = Depends(get_session)) -> None:
+    employee = _loaded(session, employee_id)
+    for assignment in employee.assignments:
+        session.delete(assignment)
+    session.delete(employee)
+    session.commit()
