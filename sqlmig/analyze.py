@@ -27,6 +27,7 @@ class Result:
     blocked: dict[str, list[str]] = field(default_factory=dict)  # model -> blocker codes
     model_info: dict[str, ModelInfo] = field(default_factory=dict)
     schema_info: dict[str, SchemaInfo] = field(default_factory=dict)
+    unused_ignores: list[Finding] = field(default_factory=list)
 
     @property
     def repo(self) -> Verdict:
@@ -55,7 +56,7 @@ def fill_foreign_key_types(models: dict[str, ModelInfo]) -> None:
             info.model = replace(info.model, columns=tuple(cols))
 
 
-def _suppressed(f: Finding, by_path: dict[str, ModuleFacts]) -> bool:
+def _suppressed(f: Finding, by_path: dict[str, ModuleFacts], used: set[tuple[str, int, str]]) -> bool:
     facts = by_path.get(f.path)
     if facts is None:
         return False
@@ -63,8 +64,23 @@ def _suppressed(f: Finding, by_path: dict[str, ModuleFacts]) -> bool:
         return True
     for line, codes in facts.ignores:
         if line == f.line and ("*" in codes or f.code in codes):
+            used.add((f.path, line, f.code if f.code in codes else "*"))
             return True
     return False
+
+
+def unused_ignores(modules: list[ModuleFacts], used: set[tuple[str, int, str]]) -> list[Finding]:
+    """SQM003 for every code of a ``# sqlmig: ignore[...]`` comment that suppressed nothing."""
+    rule = RULES["SQM003"]
+    out = []
+    for m in modules:
+        for line, codes in m.ignores:
+            idle = [c for c in codes if (m.path, line, c) not in used]
+            if idle:
+                what = "ignore" if idle == ["*"] else f"ignore[{', '.join(idle)}]"
+                out.append(Finding("SQM003", rule.name, rule.severity, m.path, line, 0,
+                                   f"unused suppression: {what}", m.module, rule.fix))
+    return out
 
 
 def analyze(modules: list[ModuleFacts]) -> Result:
@@ -78,8 +94,9 @@ def analyze(modules: list[ModuleFacts]) -> Result:
     by_path = {m.path: m for m in modules}
     findings: list[Finding] = []
     blocked: dict[str, list[str]] = defaultdict(list)
+    used: set[tuple[str, int, str]] = set()
     for i, f in enumerate(ctx.findings):
-        if _suppressed(f, by_path):
+        if _suppressed(f, by_path, used):
             continue
         findings.append(f)
         for model in ctx.blocks.get(i, ()):
@@ -100,6 +117,7 @@ def analyze(modules: list[ModuleFacts]) -> Result:
         blocked={k: sorted(set(v)) for k, v in blocked.items()},
         model_info=models,
         schema_info=schemas,
+        unused_ignores=unused_ignores(modules, used),
     )
     result.readiness = readiness(result)
     return result

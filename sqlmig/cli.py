@@ -1,12 +1,16 @@
 """Command line: parse options, call one function per command, map errors to exit codes.
 
-Exit codes (as ruff): 0 nothing at or above ``--fail-on``, 1 findings at or above it, 2 usage or
-internal error.
+Exit codes (as ruff): 0 nothing at or above ``--fail-on``, 1 findings at or above it, 2 usage,
+configuration or internal error.
 """
 
 from __future__ import annotations
 
+import io
+import os
+import subprocess
 import sys
+import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +18,9 @@ from typing import Annotated
 import typer
 
 from sqlmig import __version__
-from sqlmig.discover import DiscoveryError, discover
+from sqlmig.baseline import BaselineError
+from sqlmig.config import Config, ConfigError
+from sqlmig.discover import DiscoveryError
 
 app = typer.Typer(
     name="sqlmig",
@@ -28,6 +34,9 @@ app = typer.Typer(
 class Format(str, Enum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    github = "github"
+    markdown = "markdown"
 
 
 class Severity(str, Enum):
@@ -41,73 +50,157 @@ class UsageError(Exception):
     pass
 
 
+FormatOpt = Annotated[Format | None, typer.Option("--format", "-f", help="Output format (default: text).")]
+ExcludeOpt = Annotated[list[str], typer.Option("--exclude", help="Glob of paths to skip (repeatable).")]
+FailOnOpt = Annotated[Severity | None, typer.Option(
+    "--fail-on", help="Exit 1 if a finding is at or above this severity (default: blocker).")]
+SelectOpt = Annotated[list[str], typer.Option("--select", help="Only these rule codes or prefixes (repeatable).")]
+IgnoreOpt = Annotated[list[str], typer.Option("--ignore", help="Skip these rule codes or prefixes (repeatable).")]
+ExtendOpt = Annotated[list[str], typer.Option("--extend-select", help="Add rule codes or prefixes (repeatable).")]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="pyproject.toml to read [tool.sqlmig] from.")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write .sqlmig_cache/.")]
+JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: cores).")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")]
+ColorOpt = Annotated[bool | None, typer.Option("--color/--no-color", help="Force colour on or off.")]
+ExitZeroOpt = Annotated[bool, typer.Option("--exit-zero", help="Always exit 0 unless sqlmig itself fails.")]
+UnusedOpt = Annotated[bool, typer.Option("--report-unused-ignores", help="Report suppressions that hid nothing.")]
+
+
 def _progress(total: int):
-    """A progress bar on stderr for big trees on a terminal; a no-op otherwise."""
+    """A progress bar on stderr for big trees on a terminal; None otherwise."""
     if total < 300 or not sys.stderr.isatty():
-        return None, None
+        return None
     from rich.console import Console
     from rich.progress import Progress
 
-    progress = Progress(console=Console(file=sys.stderr), transient=True)
-    task = progress.add_task("scanning", total=total)
-    progress.start()
-    return progress, lambda n: progress.advance(task, n)
+    bar = Progress(console=Console(file=sys.stderr), transient=True)
+    task = bar.add_task("scanning", total=total)
+    bar.start()
+    _progress.bar = bar  # type: ignore[attr-defined]
+    return lambda n: bar.advance(task, n)
 
 
-def run_analysis(paths: list[str], exclude: list[str], use_cache: bool, jobs: int | None):
-    from sqlmig.analyze import analyze
-    from sqlmig.engine import scan_files
+def _config(paths: list[str], config_file: Path | None, **cli) -> Config:
+    from sqlmig.config import load
 
-    root, files = discover(paths, tuple(exclude))
-    bar, tick = _progress(len(files))
+    return load(paths, str(config_file) if config_file else None).with_cli(**cli)
+
+
+def _execute(paths, config: Config, no_cache: bool, jobs, only=None, report_unused=False):
+    from sqlmig.run import run
+
     try:
-        facts = scan_files(files, root, use_cache=use_cache, jobs=jobs, progress=tick)
+        return run(paths, config, use_cache=not no_cache, jobs=jobs, only=only, progress=_progress,
+                   report_unused=report_unused)
     finally:
+        bar = getattr(_progress, "bar", None)
         if bar is not None:
             bar.stop()
-    return analyze(facts)
+            _progress.bar = None  # type: ignore[attr-defined]
+
+
+def _emit(outcome, fmt: str, output: Path | None, color: bool | None, exit_zero: bool, fail_on: str) -> None:
+    from sqlmig.analyze import at_or_above
+    from sqlmig.report import github, markdown, sarif
+    from sqlmig.report import json as json_report
+    from sqlmig.report import text as text_report
+
+    findings, result = outcome.findings, outcome.result
+    if fmt == "json":
+        payload = json_report.render(result, findings)
+    elif fmt == "sarif":
+        payload = sarif.render(findings)
+    elif fmt == "github":
+        payload = github.render(findings)
+    elif fmt == "markdown":
+        payload = markdown.render(findings, result.repo)
+    else:
+        buf = io.StringIO() if output else sys.stdout
+        text_report.render(result, buf, color=False if output else color, findings=findings)
+        payload = buf.getvalue() if output else None
+    if output:
+        _write(output, payload or "")
+    elif payload is not None:
+        sys.stdout.write(payload)
+    failing = at_or_above(findings, fail_on)
+    raise typer.Exit(0 if exit_zero or not failing else 1)
 
 
 @app.command()
 def analyze(
     paths: Annotated[list[str], typer.Argument(help="Files or folders to analyse.")],
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
-    exclude: Annotated[list[str], typer.Option("--exclude", help="Glob of paths to skip (repeatable).")] = [],
-    fail_on: Annotated[Severity, typer.Option("--fail-on", help="Exit 1 if a finding is at or above this.")] =
-    Severity.blocker,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write .sqlmig_cache/.")] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: cores).")]
-    = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    color: Annotated[bool | None, typer.Option("--color/--no-color", help="Force colour on or off.")] = None,
+    format: FormatOpt = None,
+    exclude: ExcludeOpt = [],
+    fail_on: FailOnOpt = None,
+    select: SelectOpt = [],
+    ignore: IgnoreOpt = [],
+    extend_select: ExtendOpt = [],
+    config: ConfigOpt = None,
+    no_cache: NoCacheOpt = False,
+    jobs: JobsOpt = None,
+    output: OutputOpt = None,
+    color: ColorOpt = None,
+    exit_zero: ExitZeroOpt = False,
+    report_unused_ignores: UnusedOpt = False,
 ) -> None:
     """Find models and schemas, pair them, report duplication, drift, blockers and a readiness verdict."""
-    from sqlmig.analyze import at_or_above
-    from sqlmig.report import json as json_report
-    from sqlmig.report import text as text_report
+    cfg = _config(paths, config, select=select, ignore=ignore, extend_select=extend_select,
+                  fail_on=fail_on.value if fail_on else None, format=format.value if format else None)
+    cfg = cfg.with_cli(extend_exclude=tuple(cfg.extend_exclude) + tuple(exclude))
+    outcome = _execute(paths, cfg, no_cache, jobs, report_unused=report_unused_ignores)
+    _emit(outcome, cfg.format, output, color, exit_zero, cfg.fail_on)
 
-    result = run_analysis(paths, exclude, not no_cache, jobs)
-    if format is Format.json:
-        payload = json_report.render(result)
-        if output:
-            _write(output, payload)
-        else:
-            sys.stdout.write(payload)
-    elif output:
-        import io
 
-        buf = io.StringIO()
-        text_report.render(result, buf, color=False)
-        _write(output, buf.getvalue())
-    else:
-        text_report.render(result, sys.stdout, color=color)
-    raise typer.Exit(1 if at_or_above(result.findings, fail_on.value) else 0)
+def _project_root(cfg: Config) -> Path:
+    if cfg.root is not None:
+        return cfg.root
+    try:
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=20)
+        if top.returncode == 0 and top.stdout.strip():
+            return Path(top.stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return Path.cwd()
+
+
+@app.command()
+def check(
+    files: Annotated[list[str] | None, typer.Argument(help="Report only these files (default: all).")] = None,
+    format: FormatOpt = None,
+    fail_on: FailOnOpt = None,
+    select: SelectOpt = [],
+    ignore: IgnoreOpt = [],
+    extend_select: ExtendOpt = [],
+    config: ConfigOpt = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="Fail only on findings not in it.")] = None,
+    write_baseline: Annotated[Path | None, typer.Option("--write-baseline", help="Record today's findings.")]
+    = None,
+    no_cache: NoCacheOpt = False,
+    jobs: JobsOpt = None,
+    output: OutputOpt = None,
+    color: ColorOpt = None,
+    exit_zero: ExitZeroOpt = False,
+    report_unused_ignores: UnusedOpt = False,
+) -> None:
+    """The analysis as a pre-commit hook and CI gate: the whole project is read, the given files reported."""
+    from sqlmig import baseline as bl
+
+    start = files or ["."]
+    cfg = _config(start, config, select=select, ignore=ignore, extend_select=extend_select,
+                  fail_on=fail_on.value if fail_on else None, format=format.value if format else None)
+    root = _project_root(cfg)
+    outcome = _execute([str(root)], cfg, no_cache, jobs, only=list(files) if files else None,
+                       report_unused=report_unused_ignores)
+    if write_baseline is not None:
+        bl.write(write_baseline, outcome.findings)
+        typer.echo(f"sqlmig: wrote {len(outcome.findings)} findings to {write_baseline}", err=True)
+        raise typer.Exit(0)
+    if baseline is not None:
+        outcome.findings = bl.new_findings(outcome.findings, bl.read(baseline))
+    _emit(outcome, cfg.format, output, color, exit_zero, cfg.fail_on)
 
 
 def _write(path: Path, text: str) -> None:
-    import os
-    import tempfile
-
     path = path.resolve()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
@@ -150,7 +243,7 @@ def main() -> None:
         sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except (DiscoveryError, UsageError) as exc:
+    except (DiscoveryError, UsageError, ConfigError, BaselineError) as exc:
         print(f"sqlmig: error: {exc}", file=sys.stderr)
         sys.exit(2)
     except Exception as exc:  # usage errors of typer's parser and anything unexpected: one line, exit 2

@@ -50,6 +50,19 @@ def _module_for(abspath: Path, cache: dict[Path, tuple[str, ...]]) -> tuple[str,
     return ".".join((*parts, stem)), False
 
 
+def _module_in_src(path: Path, src: tuple[Path, ...]) -> tuple[str, bool] | None:
+    for base in src:
+        try:
+            rel = path.relative_to(base)
+        except ValueError:
+            continue
+        parts = list(rel.with_suffix("").parts)
+        if parts[-1] == "__init__":
+            return ".".join(parts[:-1]), True
+        return ".".join(parts), False
+    return None
+
+
 def analysis_root(paths: list[str]) -> Path:
     resolved = [Path(p).resolve() for p in paths]
     if len(resolved) == 1:
@@ -58,8 +71,13 @@ def analysis_root(paths: list[str]) -> Path:
     return common if common.is_dir() else common.parent
 
 
-def discover(paths: list[str], exclude: tuple[str, ...] = (), use_defaults: bool = True) -> tuple[Path, list[SourceFile]]:
-    """Every ``.py`` file under ``paths`` (sorted, unique), with the root paths are relative to."""
+def discover(paths: list[str], exclude: tuple[str, ...] = (), use_defaults: bool = True,
+             src: tuple[Path, ...] = ()) -> tuple[Path, list[SourceFile]]:
+    """Every ``.py`` file under ``paths`` (sorted, unique), with the root paths are relative to.
+
+    ``src`` roots name modules by their path below the root (namespace packages work); files
+    elsewhere are named by walking up through ``__init__.py`` folders.
+    """
     for p in paths:
         if not os.path.exists(p):
             raise DiscoveryError(f"path does not exist: {p}")
@@ -77,7 +95,7 @@ def discover(paths: list[str], exclude: tuple[str, ...] = (), use_defaults: bool
             return
         if tuple(exclude) and _excluded(rel, path.name, tuple(exclude)):
             return
-        module, is_package = _module_for(path, cache)
+        module, is_package = _module_in_src(path, src) or _module_for(path, cache)
         found[rel] = SourceFile(str(path), rel, module, is_package)
 
     for given in paths:

@@ -12,15 +12,16 @@ from sqlmig.ir import to_json
 SCHEMA_VERSION = 1
 
 
-def document(result: Result) -> dict:
-    counts = Counter(f.severity for f in result.findings)
+def document(result: Result, findings: list | None = None) -> dict:
+    findings = result.findings if findings is None else findings
+    counts = Counter(f.severity for f in findings)
     return {
         "version": SCHEMA_VERSION,
         "tool": {"name": "sqlmig", "version": __version__},
         "models": [to_json(m) for m in result.models],
         "schemas": [to_json(s) for s in result.schemas],
         "pairs": [to_json(p) for p in result.pairs],
-        "findings": [to_json(f) for f in result.findings],
+        "findings": [to_json(f) for f in findings],
         "readiness": {
             "repo": to_json(result.repo),
             "modules": [to_json(v) for v in result.readiness[:-1]],
@@ -30,9 +31,9 @@ def document(result: Result) -> dict:
             "models": len(result.models),
             "schemas": len(result.schemas),
             "pairs": len(result.pairs),
-            "findings": len(result.findings),
+            "findings": len(findings),
             "by_severity": {k: counts.get(k, 0) for k in ("blocker", "error", "warning", "info")},
-            "by_code": dict(sorted(Counter(f.code for f in result.findings).items())),
+            "by_code": dict(sorted(Counter(f.code for f in findings).items())),
             "verdict": result.repo.verdict,
             "lines_removed": result.repo.lines_removed,
         },
@@ -43,5 +44,5 @@ def document(result: Result) -> dict:
     }
 
 
-def render(result: Result) -> str:
-    return json.dumps(document(result), indent=2, sort_keys=False) + "\n"
+def render(result: Result, findings: list | None = None) -> str:
+    return json.dumps(document(result, findings), indent=2, sort_keys=False) + "\n"

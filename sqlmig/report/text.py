@@ -15,10 +15,11 @@ STYLE = {"blocker": "bold red", "error": "red", "warning": "yellow", "info": "cy
 VERDICT_STYLE = {"migrate": "green", "partial": "yellow", "keep": "red"}
 
 
-def render(result: Result, out: TextIO, color: bool | None = None) -> None:
+def render(result: Result, out: TextIO, color: bool | None = None, findings: list | None = None) -> None:
+    findings = result.findings if findings is None else findings
     console = Console(file=out, no_color=color is False, force_terminal=color if color else None,
                       highlight=False, soft_wrap=True, width=120)
-    for path, group in groupby(result.findings, key=lambda f: f.path):
+    for path, group in groupby(findings, key=lambda f: f.path):
         console.print(f"[bold]{escape(path)}[/bold]")
         for f in group:
             style = STYLE.get(f.severity, "")
@@ -36,6 +37,6 @@ def render(result: Result, out: TextIO, color: bool | None = None) -> None:
     repo = result.repo
     console.print(f"Verdict for the repo: [{VERDICT_STYLE.get(repo.verdict, '')}]{repo.verdict}[/] "
                   f"({escape('; '.join(repo.reasons))})")
-    counts = {s: sum(1 for f in result.findings if f.severity == s) for s in ("blocker", "error", "warning", "info")}
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("blocker", "error", "warning", "info")}
     console.print(f"{len(result.modules)} files, {len(result.models)} models, {len(result.schemas)} schemas, "
                   f"{len(result.pairs)} pairs; findings: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
