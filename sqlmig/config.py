@@ -60,10 +60,15 @@ class Config:
         return True
 
     def with_cli(self, **options) -> Config:
-        """Command-line options (None means 'not given') override the file."""
+        """Command-line options (None means 'not given') layered over the file, as ruff does:
+        ``--select`` replaces the selection, ``--ignore`` and ``--extend-select`` add to it."""
         changes = {k: tuple(v) if isinstance(v, list) else v for k, v in options.items() if v not in (None, [], ())}
         _validate_selectors(changes.get("select", ()) + changes.get("ignore", ()) + changes.get("extend_select", ()),
                             "command line")
+        if "ignore" in changes:
+            changes["ignore"] = self.ignore + changes["ignore"]
+        if "extend_select" in changes:
+            changes["extend_select"] = self.extend_select + changes["extend_select"]
         return replace(self, **changes)
 
 
