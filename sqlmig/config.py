@@ -63,6 +63,9 @@ class Config:
         """Command-line options (None means 'not given') layered over the file, as ruff does:
         ``--select`` replaces the selection, ``--ignore`` and ``--extend-select`` add to it."""
         changes = {k: tuple(v) if isinstance(v, list) else v for k, v in options.items() if v not in (None, [], ())}
+        for key in ("select", "ignore", "extend_select"):  # ruff style: --select SQM1,SQM307
+            if key in changes:
+                changes[key] = tuple(p.strip() for item in changes[key] for p in item.split(",") if p.strip())
         _validate_selectors(changes.get("select", ()) + changes.get("ignore", ()) + changes.get("extend_select", ()),
                             "command line")
         if "ignore" in changes:

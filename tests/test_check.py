@@ -158,3 +158,9 @@ def test_markdown_summary(tmp_path):
     md = sqlmig("analyze", str(tmp_path), "--no-cache", "-f", "markdown").stdout
     assert md.startswith("## sqlmig\n\n**Verdict: migrate**")
     assert "| ⚠️ | `SQM104` length-drift | `app/schemas.py:5` |" in md
+
+
+def test_comma_separated_selectors(tmp_path):
+    write_tree(tmp_path, PROJECT)
+    got = _json(sqlmig("analyze", str(tmp_path), "--no-cache", "-f", "json", "--select", "SQM104,SQM309"))
+    assert got == [("SQM309", "app/models.py", 17), ("SQM104", "app/schemas.py", 5)]

@@ -9,7 +9,8 @@ from sqlmig.ir import Finding
 from sqlmig.rules.catalog import RULES
 
 LEVEL = {"blocker": "error", "error": "error", "warning": "warning", "info": "note"}
-HELP_URI = "https://github.com/sqlmig/sqlmig/blob/main/docs/rules.md#{anchor}"
+# The rule reference ships in the repository; a relative reference keeps SARIF free of a host name.
+HELP_URI = "docs/rules.md#{anchor}"
 
 
 def document(findings: list[Finding]) -> dict:
@@ -22,7 +23,6 @@ def document(findings: list[Finding]) -> dict:
             "tool": {"driver": {
                 "name": "sqlmig",
                 "version": __version__,
-                "informationUri": "https://github.com/sqlmig/sqlmig",
                 "rules": [{
                     "id": r.code,
                     "name": r.name,
