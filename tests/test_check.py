@@ -164,3 +164,13 @@ def test_comma_separated_selectors(tmp_path):
     write_tree(tmp_path, PROJECT)
     got = _json(sqlmig("analyze", str(tmp_path), "--no-cache", "-f", "json", "--select", "SQM104,SQM309"))
     assert got == [("SQM309", "app/models.py", 17), ("SQM104", "app/schemas.py", 5)]
+
+
+def test_exclude_and_extend_exclude_from_config(tmp_path):
+    extra = {"legacy/old.py": PROJECT["app/models.py"], ".venv/x.py": PROJECT["app/models.py"]}
+    write_tree(tmp_path, {**PROJECT, **extra, "pyproject.toml": '[tool.sqlmig]\nextend-exclude = ["legacy"]\n'})
+    doc = json.loads(sqlmig("analyze", str(tmp_path), "--no-cache", "-f", "json").stdout)
+    assert doc["summary"]["files"] == 3  # app/*.py; .venv by default, legacy by extend-exclude
+    (tmp_path / "pyproject.toml").write_text('[tool.sqlmig]\nexclude = ["legacy"]\n')
+    doc = json.loads(sqlmig("analyze", str(tmp_path), "--no-cache", "-f", "json").stdout)
+    assert doc["summary"]["files"] == 4  # `exclude` replaces the defaults, so .venv is read
