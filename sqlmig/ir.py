@@ -320,36 +320,41 @@ def to_json(obj: Any) -> Any:
     return obj
 
 
-_HINTS: dict[type, dict[str, Any]] = {}
+_LOADERS: dict[type, tuple[tuple[str, Any], ...]] = {}
 
 
-def _hints(cls: type) -> dict[str, Any]:
-    hints = _HINTS.get(cls)
-    if hints is None:
-        hints = _HINTS[cls] = get_type_hints(cls)
-    return hints
-
-
-def _load(tp: Any, data: Any) -> Any:
-    if data is None:
-        return None
+def _converter(tp: Any):
+    """A function turning the JSON form of type ``tp`` back into IR values (built once per type)."""
     origin = get_origin(tp)
     if origin is None and isinstance(tp, type) and is_dataclass(tp):
-        return from_json(tp, data)
+        return lambda v: None if v is None else from_json(tp, v)
     if origin is tuple:
         args = get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_load(args[0], x) for x in data)
-        return tuple(_load(a, x) for a, x in zip(args, data))
+            inner = _converter(args[0])
+            if inner is None:
+                return lambda v: None if v is None else tuple(v)
+            return lambda v: None if v is None else tuple(inner(x) for x in v)
+        inners = [_converter(a) for a in args]
+        return lambda v: None if v is None else tuple(c(x) if c else x for c, x in zip(inners, v))
     if origin is not None and type(None) in get_args(tp):  # X | None
-        inner = [a for a in get_args(tp) if a is not type(None)][0]
-        return _load(inner, data)
-    if str(origin) == "types.UnionType" or origin is not None and "Union" in str(origin):
-        inner = [a for a in get_args(tp) if a is not type(None)][0]
-        return _load(inner, data)
-    return data
+        rest = [a for a in get_args(tp) if a is not type(None)]
+        return _converter(rest[0]) if len(rest) == 1 else None
+    return None  # plain JSON value: str, int, bool, Any
+
+
+def _loaders(cls: type) -> tuple[tuple[str, Any], ...]:
+    loaders = _LOADERS.get(cls)
+    if loaders is None:
+        hints = get_type_hints(cls)
+        loaders = _LOADERS[cls] = tuple((f.name, _converter(hints[f.name])) for f in fields(cls))
+    return loaders
 
 
 def from_json(cls: type, data: dict[str, Any]) -> Any:
-    hints = _hints(cls)
-    return cls(**{k: _load(hints[k], v) for k, v in data.items()})
+    """Inverse of ``to_json`` for the dataclass ``cls`` (the cache format)."""
+    kwargs = {}
+    for name, convert in _loaders(cls):
+        value = data[name]
+        kwargs[name] = convert(value) if convert is not None and value is not None else value
+    return cls(**kwargs)

@@ -80,7 +80,7 @@ def scan_source(path: str, module: str, is_package: bool, data: bytes) -> Module
     try:
         walk = not PREFILTER or any(token in source for token in BODY_TOKENS)
         scanner = ModuleScanner(tree, module, is_package, walk_bodies=walk)
-        tree.visit(scanner)
+        scanner.walk(tree)
         return scanner.facts(path, source)
     except RecursionError:
         return ModuleFacts(path=path, module=module, error=("SQM001", "expression nesting too deep to analyse", 1, 0))

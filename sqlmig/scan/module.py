@@ -25,6 +25,7 @@ from sqlmig.ir import (
 from sqlmig.scan.expr import Summariser
 from sqlmig.scan.names import Resolver, canonical, dotted, module_of_relative
 from sqlmig.scan.positions import positions
+from sqlmig.scan.walk import Walker
 
 # Calls a rule may look at, by the last component of the callee.
 INTERESTING_CALLS = frozenset(
@@ -80,10 +81,11 @@ class _FuncCtx:
         self.local: dict[str, cst.BaseExpression] = {}
 
 
-class ModuleScanner(cst.CSTVisitor):
+class ModuleScanner(Walker):
     """Collects nodes of interest in one walk; ``facts()`` turns them into ``ModuleFacts``."""
 
     def __init__(self, module_node: cst.Module, module: str, is_package: bool, walk_bodies: bool = True) -> None:
+        super().__init__()
         self.tree = module_node
         self.walk_bodies = walk_bodies
         self.module = module
