@@ -167,7 +167,7 @@ class SchemaBuilder:
         fields = self.fields(qualname)
         if any(f.alias for f in fields.values() if f.owner == qualname):
             info.serialisation.append("field aliases")
-        if "pydantic.v1:BaseModel" in mro and qualname == qualname and not info.v1_reasons:
+        if "pydantic.v1:BaseModel" in mro and not info.v1_reasons:
             info.v1_reasons.append("pydantic.v1 import")
         if info.v1_reasons:
             api = "v1"

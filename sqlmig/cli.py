@@ -66,18 +66,26 @@ ExitZeroOpt = Annotated[bool, typer.Option("--exit-zero", help="Always exit 0 un
 UnusedOpt = Annotated[bool, typer.Option("--report-unused-ignores", help="Report suppressions that hid nothing.")]
 
 
-def _progress(total: int):
-    """A progress bar on stderr for big trees on a terminal; None otherwise."""
-    if total < 300 or not sys.stderr.isatty():
-        return None
-    from rich.console import Console
-    from rich.progress import Progress
+class _ProgressBar:
+    """A progress bar on stderr for big trees on a terminal; silent otherwise."""
 
-    bar = Progress(console=Console(file=sys.stderr), transient=True)
-    task = bar.add_task("scanning", total=total)
-    bar.start()
-    _progress.bar = bar  # type: ignore[attr-defined]
-    return lambda n: bar.advance(task, n)
+    def __init__(self) -> None:
+        self.bar = None
+
+    def __call__(self, total: int):
+        if total < 300 or not sys.stderr.isatty():
+            return None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(console=Console(file=sys.stderr), transient=True)
+        task = self.bar.add_task("scanning", total=total)
+        self.bar.start()
+        return lambda n: self.bar.advance(task, n)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def _config(paths: list[str], config_file: Path | None, **cli) -> Config:
@@ -89,14 +97,12 @@ def _config(paths: list[str], config_file: Path | None, **cli) -> Config:
 def _execute(paths, config: Config, no_cache: bool, jobs, only=None, report_unused=False):
     from sqlmig.run import run
 
+    progress = _ProgressBar()
     try:
-        return run(paths, config, use_cache=not no_cache, jobs=jobs, only=only, progress=_progress,
+        return run(paths, config, use_cache=not no_cache, jobs=jobs, only=only, progress=progress,
                    report_unused=report_unused)
     finally:
-        bar = getattr(_progress, "bar", None)
-        if bar is not None:
-            bar.stop()
-            _progress.bar = None  # type: ignore[attr-defined]
+        progress.stop()
 
 
 def _emit(outcome, fmt: str, output: Path | None, color: bool | None, exit_zero: bool, fail_on: str) -> None:

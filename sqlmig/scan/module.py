@@ -95,12 +95,11 @@ class ModuleScanner(Walker):
         self.classes: list[_ClassCtx] = []
         self.functions: list[_FuncCtx] = []
         self.bindings: list[tuple[cst.CSTNode, str, str, str | None, cst.BaseExpression | None, bool]] = []
-        self.calls: list[tuple[cst.Call, str, dict[str, cst.BaseExpression] | None, dict[str, str]]] = []
+        self.calls: list[tuple[cst.Call, str, dict[str, cst.BaseExpression] | None]] = []
         self.loops: list[list] = []  # [node, scope, target, iter, source, uses, table]
         self.active_loops: list[list] = []
         self.imported: set[str] = set()
         self.type_checking = 0
-        self._snapshots: dict[int, dict[str, str]] = {}
 
     # ------------------------------------------------------------------ scopes
 
@@ -249,7 +248,7 @@ class ModuleScanner(Walker):
             a.keyword is not None and a.keyword.value == "response_model" for a in node.args
         ):
             func = self._func()
-            self.calls.append((node, self._scope(), dict(func.local) if func else None, {}))
+            self.calls.append((node, self._scope(), dict(func.local) if func else None))
 
     def _enter_loop(self, node: cst.CSTNode, target: cst.BaseExpression, iterable: cst.BaseExpression) -> None:
         if not isinstance(target, cst.Name):
@@ -337,7 +336,7 @@ class ModuleScanner(Walker):
                                     summ(value) if value is not None else None, tc))
         classes = tuple(self._class_fact(c, summ, at) for c in self.classes)
         calls = []
-        for node, scope, local, _ in self.calls:
+        for node, scope, local in self.calls:
             summ.local = {k: _shallow(summ, v) for k, v in local.items()} if local else None
             func = summ(node.func)
             receiver = summ(node.func.value) if isinstance(node.func, cst.Attribute) else None
