@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections import Counter
 from pathlib import Path
 
+from sqlmig.fsutil import atomic_write
 from sqlmig.ir import Finding
 
 VERSION = 1
@@ -32,16 +31,7 @@ def write(path: Path, findings: list[Finding]) -> None:
     counts = Counter(fingerprint(f) for f in findings)
     doc = {"version": VERSION, "tool": "sqlmig",
            "fingerprints": dict(sorted(counts.items()))}
-    path = path.resolve()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, indent=1)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, json.dumps(doc, indent=1) + "\n")
 
 
 def read(path: Path) -> Counter:

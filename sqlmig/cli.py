@@ -7,10 +7,8 @@ configuration or internal error.
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import sys
-import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -21,6 +19,7 @@ from sqlmig import __version__
 from sqlmig.baseline import BaselineError
 from sqlmig.config import Config, ConfigError
 from sqlmig.discover import DiscoveryError
+from sqlmig.fsutil import atomic_write
 
 app = typer.Typer(
     name="sqlmig",
@@ -125,7 +124,7 @@ def _emit(outcome, fmt: str, output: Path | None, color: bool | None, exit_zero:
         text_report.render(result, buf, color=False if output else color, findings=findings)
         payload = buf.getvalue() if output else None
     if output:
-        _write(output, payload or "")
+        atomic_write(output, payload or "")
     elif payload is not None:
         sys.stdout.write(payload)
     failing = at_or_above(findings, fail_on)
@@ -204,18 +203,6 @@ def check(
     if baseline is not None:
         outcome.findings = bl.new_findings(outcome.findings, bl.read(baseline))
     _emit(outcome, cfg.format, output, color, exit_zero, cfg.fail_on)
-
-
-def _write(path: Path, text: str) -> None:
-    path = path.resolve()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @app.command()

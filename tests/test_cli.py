@@ -182,3 +182,15 @@ def test_deeply_nested_expression_does_not_crash(tmp_path):
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     doc = json.loads(proc.stdout)
     assert [m["qualname"] for m in doc["models"]] == ["app.models.Employee"]
+
+
+def test_output_file_is_written_whole_with_ordinary_permissions(tmp_path):
+    """Regression: reports written through a temporary file came out with mode 0600."""
+    write_tree(tmp_path / "p", BLOCKED_TREE)
+    out = tmp_path / "report.json"
+    assert sqlmig("analyze", str(tmp_path / "p"), "--no-cache", "-f", "json", "-o", str(out)).returncode == 1
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert json.loads(out.read_text())["version"] == 1
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
