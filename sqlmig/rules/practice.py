@@ -142,8 +142,9 @@ def n_plus_one(ctx: Context) -> None:
                 loaders.setdefault(call.scope, []).extend(a.text for a in call.args)
         for loop in facts.loops:
             source = loop.source if loop.source is not None else loop.iter
-            if not any(e.kind == "call" and e.last in QUERY_CALLS for e in source.walk()):
-                continue
+            calls = [e.last for e in source.walk() if e.kind == "call"]
+            if not any(c in QUERY_CALLS for c in calls) or "text" in calls:
+                continue  # not a query, or raw SQL whose rows carry no relationships
             queried = _queried_models(ctx, source)
             eager = " ".join(loaders.get(loop.scope, ()))
             for use in loop.uses:
