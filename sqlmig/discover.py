@@ -128,4 +128,23 @@ def discover(paths: list[str], exclude: tuple[str, ...] = (), use_defaults: bool
                 if os.path.islink(full) and not full.exists():
                     continue
                 add(full)
-    return root, [found[k] for k in sorted(found)]
+    return root, _unique_modules([found[k] for k in sorted(found)])
+
+
+def _unique_modules(files: list[SourceFile]) -> list[SourceFile]:
+    """Two files that would get the same module name (``svc_a/models.py`` and ``svc_b/models.py``
+    outside any package, several ``tests/conftest.py``) are named by their path instead, so neither
+    hides the other's classes."""
+    seen: dict[str, int] = {}
+    for f in files:
+        seen[f.module] = seen.get(f.module, 0) + 1
+    out = []
+    for f in files:
+        if seen[f.module] > 1:
+            parts = f.relpath[:-3].split("/") if f.relpath.endswith(".py") else f.relpath.split("/")
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            name = ".".join(p.replace("-", "_").replace(" ", "_").replace(".", "_") for p in parts)
+            f = SourceFile(f.abspath, f.relpath, name, f.is_package)
+        out.append(f)
+    return out

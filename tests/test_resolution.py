@@ -282,3 +282,24 @@ def test_imperative_table_on_a_declarative_class(project):
     assert legacy.table == "legacy_things"
     assert [(c.attr, c.type_name, c.length, c.nullable, c.primary_key) for c in legacy.columns] == [
         ("id", "Integer", None, False, True), ("label", "String", 20, False, False)]
+
+
+def test_colliding_module_names_do_not_hide_each_other(project):
+    """Regression: two non-package folders with a models.py each; the second one's classes vanished."""
+    model = """
+        from sqlalchemy import Column, Integer
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+
+        class {name}(Base):
+            __tablename__ = "{table}"
+            id = Column(Integer, primary_key=True)
+        """
+    r = project({
+        "svc_a/models.py": model.replace("{name}", "Invoice").replace("{table}", "invoices"),
+        "svc_b/models.py": model.replace("{name}", "Parcel").replace("{table}", "parcels"),
+    })
+    assert [(m.qualname, m.path) for m in r.models] == [("svc_a.models.Invoice", "svc_a/models.py"),
+                                                        ("svc_b.models.Parcel", "svc_b/models.py")]
