@@ -110,10 +110,16 @@ class ModelBuilder:
 
     # ------------------------------------------------------------------ columns
 
-    def column(self, attr: Attr, owner: str) -> Column | None:
+    def column(self, attr: Attr, owner: str, sqlmodel: bool = False) -> Column | None:
         value, ann = attr.value, attr.annotation
         call = value if value is not None and value.kind == "call" else None
         call_ref = self.ix.ref(call) if call else None
+        if sqlmodel and ann is not None and not attr.name.startswith("_") and (
+                call_ref is None or call_ref == "sqlmodel:Field") and ann.ref != "typing:ClassVar" \
+                and ann.kind != "str" and not (call is not None and call_ref is None):
+            if call_ref is None:  # ``name: str`` or ``name: str = "x"`` in a SQLModel table is a column
+                call = Expr("call", "Field()", "sqlmodel:Field", (), (("default", value),) if value is not None else ())
+                call_ref = "sqlmodel:Field"
         if call is not None and call_ref == "sqlalchemy:deferred" and call.args:
             call = call.args[0]
             call_ref = self.ix.ref(call)
@@ -274,6 +280,7 @@ class ModelBuilder:
         contributors = [q for q in mro[:first_mapped] if q in self.ix.classes and not self.ix.is_declarative_base(q)]
         mixins = tuple(q for q in contributors if q != qualname)
         info = ModelInfo(model=None, cls=cls, facts=facts)  # type: ignore[arg-type]
+        info_style = "sqlmodel" if base == "sqlmodel:SQLModel" else "sqlalchemy"
         columns: dict[str, Column] = {}
         rels: dict[str, Relationship] = {}
         for owner in reversed(contributors):
@@ -281,7 +288,7 @@ class ModelBuilder:
             for attr in owner_cls.attrs:
                 if attr.name == "__table__" and owner == qualname:
                     columns.update(self._table_columns(attr, owner))
-                col = self.column(attr, owner)
+                col = self.column(attr, owner, sqlmodel=info_style == "sqlmodel")
                 if col is not None:
                     columns[attr.name] = col
                     continue

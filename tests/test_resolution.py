@@ -256,6 +256,8 @@ def test_sqlmodel_table_models_are_recognised(project):
             """,
     })
     assert [(m.qualname, m.style) for m in r.models] == [("app.models.Hero", "sqlmodel")]
+    cols = {c.attr: (c.python_type, c.nullable, c.primary_key, c.owner.rsplit(".", 1)[-1]) for c in r.models[0].columns}
+    assert cols == {"id": ("int", False, True, "Hero"), "name": ("str", False, False, "HeroBase")}
     assert [s.qualname for s in r.schemas] == ["app.models.HeroBase"]
 
 
