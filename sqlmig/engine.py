@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -58,7 +59,7 @@ def scan_files(
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers > 1 and len(todo) >= PARALLEL_MIN_FILES:
         chunk = max(1, min(32, len(todo) // (workers * 4)))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=gc.enable) as pool:
             for (i, _), facts in zip(todo, pool.map(_scan_one, [job for _, job in todo], chunksize=chunk)):
                 results[i] = facts
                 if progress:

@@ -10,6 +10,7 @@ METADATA_KWARGS = ("naming_convention", "schema")
 
 @check
 def custom_types_renames_mixins(ctx: Context) -> None:
+    tables = {mi.model.table for mi in ctx.models.values()}
     for q, info in ctx.models.items():
         m = info.model
         if m.style != "sqlalchemy":
@@ -34,7 +35,6 @@ def custom_types_renames_mixins(ctx: Context) -> None:
         for method in info.validates:
             ctx.emit("SQM212", m.path, method.line, method.col, f"{q}.{method.name}",
                      f"@validates method {method.name} on {q.rsplit('.', 1)[-1]}")
-        tables = {mi.model.table for mi in ctx.models.values()}
         for rel in m.relationships:
             if rel.secondary is None:
                 continue
