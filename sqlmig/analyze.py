@@ -13,9 +13,6 @@ from sqlmig.pairing import pair
 from sqlmig.rules import Context, run_rules
 from sqlmig.rules.catalog import RULES, severity_rank
 
-BLOCKERS = frozenset(f"SQM20{i}" for i in range(1, 8))
-
-
 @dataclass
 class Result:
     modules: list[ModuleFacts]

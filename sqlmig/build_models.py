@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from sqlmig.index import Index
-from sqlmig.ir import Attr, ClassFact, Column, Expr, Method, Model, ModuleFacts, Relationship
+from sqlmig.ir import Attr, ClassFact, Column, Expr, Method, Model, ModuleFacts, Relationship, literal
 from sqlmig.types import PY_TO_SQL, SQL_TO_PY, py_name, split_optional
 
 COLUMN_CALLS = frozenset({"sqlalchemy:Column", "sqlalchemy:mapped_column", "sqlmodel:Field"})
@@ -39,10 +39,6 @@ class ModelInfo:
     inherited_columns: tuple[Column, ...] = ()  # from mapped parents (joined/single table)
 
 
-def _const(expr: Expr | None):
-    return expr.value if expr is not None and expr.kind in ("const", "str") else None
-
-
 def _is_true(expr: Expr | None) -> bool:
     return expr is not None and expr.kind == "const" and expr.value is True
 
@@ -68,17 +64,17 @@ class ModelBuilder:
             name = info["type_name"]
             args = expr.args
             if name in ("Numeric", "NUMERIC", "DECIMAL", "Float", "FLOAT"):
-                info["precision"] = _const(expr.kw("precision")) if expr.kw("precision") else (
-                    _const(args[0]) if args else None)
-                info["scale"] = _const(expr.kw("scale")) if expr.kw("scale") else (
-                    _const(args[1]) if len(args) > 1 else None)
+                info["precision"] = literal(expr.kw("precision")) if expr.kw("precision") else (
+                    literal(args[0]) if args else None)
+                info["scale"] = literal(expr.kw("scale")) if expr.kw("scale") else (
+                    literal(args[1]) if len(args) > 1 else None)
             elif name in ("DateTime", "TIMESTAMP", "Time", "TIME"):
                 tz = expr.kw("timezone") or (args[0] if args else None)
-                info["timezone"] = bool(_const(tz)) if tz is not None else False
+                info["timezone"] = bool(literal(tz)) if tz is not None else False
             else:
                 length = expr.kw("length") or (args[0] if args else None)
-                if isinstance(_const(length), int) and not isinstance(_const(length), bool):
-                    info["length"] = _const(length)
+                if isinstance(literal(length), int) and not isinstance(literal(length), bool):
+                    info["length"] = literal(length)
         elif info["type_name"] in ("DateTime", "TIMESTAMP", "Time", "TIME"):
             info["timezone"] = False
         return info
@@ -145,8 +141,8 @@ class ModelBuilder:
         if positional and positional[0].kind == "str":
             name = positional[0].value
             positional = positional[1:]
-        if _const(kwargs.get("name")):
-            name = _const(kwargs["name"])
+        if literal(kwargs.get("name")):
+            name = literal(kwargs["name"])
         type_expr = kwargs.get("type_") or kwargs.get("sa_type")
         fk_target = fk_ondelete = None
         for arg in positional:
@@ -155,12 +151,12 @@ class ModelBuilder:
                 target = arg.args[0] if arg.args else arg.kw("column")
                 fk_target = target.value if target is not None and target.kind == "str" else (
                     target.text if target is not None else None)
-                fk_ondelete = _const(arg.kw("ondelete"))
+                fk_ondelete = literal(arg.kw("ondelete"))
             elif type_expr is None and (arg.last not in NOT_TYPES):
                 type_expr = arg
         if call_ref == "sqlmodel:Field" and kwargs.get("foreign_key") is not None:
-            fk_target = _const(kwargs["foreign_key"])
-            fk_ondelete = _const(kwargs.get("ondelete"))
+            fk_target = literal(kwargs["foreign_key"])
+            fk_ondelete = literal(kwargs.get("ondelete"))
         primary_key = _is_true(kwargs.get("primary_key"))
         if type_expr is not None:
             info = self._type_info(type_expr)
@@ -244,11 +240,11 @@ class ModelBuilder:
             col=attr.col,
             owner=owner,
             target=target,
-            back_populates=_const(call.kw("back_populates")),
-            backref=(_const(backref) if backref.kind == "str" else backref.text) if backref else None,
+            back_populates=literal(call.kw("back_populates")),
+            backref=(literal(backref) if backref.kind == "str" else backref.text) if backref else None,
             secondary=(secondary.value if secondary.kind == "str" else (self.ix.ref(secondary) or secondary.text))
             if secondary is not None else None,
-            lazy=_const(call.kw("lazy")),
+            lazy=literal(call.kw("lazy")),
             custom=tuple(k for k, _ in call.kwargs if k not in COMMON_REL_KWARGS and k not in CUSTOM_JOIN_KWARGS),
             custom_join=tuple(k for k, _ in call.kwargs if k in CUSTOM_JOIN_KWARGS),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlmig.index import Index
-from sqlmig.ir import ClassFact, Expr, ModuleFacts, Schema, SchemaField
+from sqlmig.ir import ClassFact, Expr, ModuleFacts, Schema, SchemaField, literal
 from sqlmig.types import py_name, split_optional
 
 CONSTRAINT_KEYS = ("max_length", "min_length", "ge", "gt", "le", "lt", "max_digits", "decimal_places",
@@ -21,13 +21,8 @@ class SchemaInfo:
     schema: Schema
     cls: ClassFact
     facts: ModuleFacts
-    own_fields: tuple[str, ...] = ()
     v1_reasons: list[str] = field(default_factory=list)
     serialisation: list[str] = field(default_factory=list)  # SQM218 reasons
-
-
-def _const(expr: Expr | None):
-    return expr.value if expr is not None and expr.kind in ("const", "str") else None
 
 
 class SchemaBuilder:
@@ -72,7 +67,7 @@ class SchemaBuilder:
                     constraints[key] = field_call.kw(key).text
             alias_expr = field_call.kw("alias") or field_call.kw("validation_alias") or field_call.kw(
                 "serialization_alias")
-            alias = _const(alias_expr) if alias_expr is not None else None
+            alias = literal(alias_expr) if alias_expr is not None else None
         if field_call is not None and field_call is value:
             first = value.args[0] if value.args else value.kw("default")
             if first is not None and not (first.kind == "const" and first.value == "..."):
@@ -137,9 +132,9 @@ class SchemaBuilder:
                     cfg = attr.value
                     val = cfg.kw("from_attributes") if cfg.kind in ("call", "dict") else None
                     if val is not None:
-                        from_attributes = bool(_const(val))
+                        from_attributes = bool(literal(val))
                     if cfg.kw("orm_mode") is not None:
-                        from_attributes = bool(_const(cfg.kw("orm_mode")))
+                        from_attributes = bool(literal(cfg.kw("orm_mode")))
                     if cfg.kw("alias_generator") is not None and q == qualname:
                         info.serialisation.append("alias_generator in model_config")
             for inner in qcls.inner:
@@ -149,7 +144,7 @@ class SchemaBuilder:
                     info.v1_reasons.append("class Config")
                 for attr in inner.attrs:
                     if attr.name in ("orm_mode", "from_attributes"):
-                        from_attributes = bool(_const(attr.value))
+                        from_attributes = bool(literal(attr.value))
                         if attr.name == "orm_mode" and q == qualname:
                             info.v1_reasons.append("orm_mode")
                     if attr.name == "alias_generator" and q == qualname:
@@ -171,7 +166,6 @@ class SchemaBuilder:
             info.v1_reasons.append("pydantic.v1 import")
         if info.v1_reasons:
             api = "v1"
-        info.own_fields = tuple(f for f, v in fields.items() if v.owner == qualname)
         info.schema = Schema(
             qualname=qualname,
             module=facts.module,

@@ -88,10 +88,13 @@ class _ProgressBar:
             self.bar.stop()
 
 
-def _config(paths: list[str], config_file: Path | None, **cli) -> Config:
+def _config(paths: list[str], config_file: Path | None, select, ignore, extend_select, fail_on, format) -> Config:
+    """[tool.sqlmig] from the nearest pyproject.toml (or --config), with the command line layered on top."""
     from sqlmig.config import load
 
-    return load(paths, str(config_file) if config_file else None).with_cli(**cli)
+    return load(paths, str(config_file) if config_file else None).with_cli(
+        select=select, ignore=ignore, extend_select=extend_select,
+        fail_on=fail_on.value if fail_on else None, format=format.value if format else None)
 
 
 def _execute(paths, config: Config, no_cache: bool, jobs, only=None, report_unused=False):
@@ -150,8 +153,7 @@ def analyze(
     report_unused_ignores: UnusedOpt = False,
 ) -> None:
     """Find models and schemas, pair them, report duplication, drift, blockers and a readiness verdict."""
-    cfg = _config(paths, config, select=select, ignore=ignore, extend_select=extend_select,
-                  fail_on=fail_on.value if fail_on else None, format=format.value if format else None)
+    cfg = _config(paths, config, select, ignore, extend_select, fail_on, format)
     cfg = cfg.with_cli(extend_exclude=tuple(cfg.extend_exclude) + tuple(exclude))
     outcome = _execute(paths, cfg, no_cache, jobs, report_unused=report_unused_ignores)
     _emit(outcome, cfg.format, output, color, exit_zero, cfg.fail_on)
@@ -192,8 +194,7 @@ def check(
     from sqlmig import baseline as bl
 
     start = files or ["."]
-    cfg = _config(start, config, select=select, ignore=ignore, extend_select=extend_select,
-                  fail_on=fail_on.value if fail_on else None, format=format.value if format else None)
+    cfg = _config(start, config, select, ignore, extend_select, fail_on, format)
     root = _project_root(cfg)
     outcome = _execute([str(root)], cfg, no_cache, jobs, only=list(files) if files else None,
                        report_unused=report_unused_ignores)

@@ -200,9 +200,6 @@ class Index:
                 return True
         return False
 
-    def is_mapped(self, qualname: str) -> bool:
-        return qualname in self.mapped
-
     @cached_property
     def mapped(self) -> dict[str, str]:
         """Every mapped class -> the declarative base it maps through."""

@@ -17,6 +17,19 @@ from typing import Any, get_args, get_origin, get_type_hints
 # --------------------------------------------------------------------------- scan facts
 
 
+def keyword(kwargs: tuple[tuple[str, Expr], ...], name: str) -> Expr | None:
+    """The value passed as ``name=`` in a call's keyword arguments."""
+    for key, val in kwargs:
+        if key == name:
+            return val
+    return None
+
+
+def literal(expr: Expr | None) -> Any:
+    """The literal value of ``expr`` (see ``Expr.literal``), None for anything else or no expression."""
+    return expr.literal if expr is not None else None
+
+
 @dataclass(frozen=True)
 class Expr:
     """A summarised expression.
@@ -38,10 +51,12 @@ class Expr:
     base: Expr | None = None  # attr/call on something that is not a dotted name: that something
 
     def kw(self, name: str) -> Expr | None:
-        for key, val in self.kwargs:
-            if key == name:
-                return val
-        return None
+        return keyword(self.kwargs, name)
+
+    @property
+    def literal(self) -> Any:
+        """The value of a literal (number, string, True/False/None), else None."""
+        return self.value if self.kind in ("const", "str") else None
 
     @property
     def last(self) -> str:
@@ -119,10 +134,7 @@ class CallFact:
     receiver: Expr | None = None  # for ``a.b(...)``: ``a``
 
     def kw(self, name: str) -> Expr | None:
-        for key, val in self.kwargs:
-            if key == name:
-                return val
-        return None
+        return keyword(self.kwargs, name)
 
 
 @dataclass(frozen=True)
