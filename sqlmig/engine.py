@@ -16,13 +16,9 @@ from sqlmig.scan import scan_source
 PARALLEL_MIN_FILES = 48
 
 
-def _scan_one(job: tuple[str, str, str, bool, str, str | None]) -> ModuleFacts:
-    abspath, relpath, module, is_package, cache_key, cache_root = job
-    try:
-        with open(abspath, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        return ModuleFacts(path=relpath, module=module, error=("SQM002", f"cannot read: {exc.strerror}", 1, 0))
+def _scan_one(job: tuple[bytes, str, str, bool, str, str | None]) -> ModuleFacts:
+    """Scan bytes the caller already read (for the cache key), and store the facts in the cache."""
+    data, relpath, module, is_package, cache_key, cache_root = job
     facts = scan_source(relpath, module, is_package, data)
     if cache_root is not None:
         Cache(Path(cache_root)).put(cache_key, facts)
@@ -53,7 +49,7 @@ def scan_files(
         if hit is not None:
             results[i] = hit
             continue
-        todo.append((i, (f.abspath, f.relpath, f.module, f.is_package, k, str(root) if use_cache else None)))
+        todo.append((i, (data, f.relpath, f.module, f.is_package, k, str(root) if use_cache else None)))
     if progress:
         progress(len(files) - len(todo))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
