@@ -257,8 +257,8 @@ def test_care_rules(project):
         ("SQM208", 25, m + "Item.price"),
         ("SQM209", 22, m + "Item"),
         ("SQM210", 27, m + "Item.tags"),
-        ("SQM212", 30, m + "Item.check_sku"),
         ("SQM215", 26, m + "Item.sku"),
+        ("SQM219", 30, m + "Item.check_sku"),
     ]
     item = next(x for x in r.models if x.qualname == m + "Item")
     assert [c.attr for c in item.columns] == ["id", "price", "sku", "created", "owner_id"]

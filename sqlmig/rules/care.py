@@ -33,8 +33,9 @@ def custom_types_renames_mixins(ctx: Context) -> None:
                 parts.append("declared_attr " + ", ".join(declared))
             ctx.emit("SQM209", m.path, m.line, m.col, q, f"{q.rsplit('.', 1)[-1]} gets {'; '.join(parts)}")
         for method in info.validates:
-            ctx.emit("SQM212", m.path, method.line, method.col, f"{q}.{method.name}",
-                     f"@validates method {method.name} on {q.rsplit('.', 1)[-1]}")
+            ctx.emit("SQM219", m.path, method.line, method.col, f"{q}.{method.name}",
+                     f"@validates method {method.name} on {q.rsplit('.', 1)[-1]}: SQLModel would drop its result",
+                     blocks=q)
         for rel in m.relationships:
             if rel.secondary is None:
                 continue
