@@ -6,6 +6,7 @@ configuration or internal error.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import io
 import subprocess
@@ -21,6 +22,7 @@ from sqlmig.baseline import BaselineError
 from sqlmig.config import Config, ConfigError
 from sqlmig.discover import DiscoveryError
 from sqlmig.fsutil import atomic_write
+from sqlmig.rewrite.errors import RewriteError
 
 app = typer.Typer(
     name="sqlmig",
@@ -208,6 +210,32 @@ def check(
 
 
 @app.command()
+def rewrite(
+    paths: Annotated[list[str], typer.Argument(help="Project folders or files to rewrite.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", "--diff", help="Print a unified diff; write nothing.")] = False,
+    only: Annotated[list[str], typer.Option(
+        "--only", help="Migrate only this module, class or path (repeatable).")] = [],  # noqa: B006
+    exclude: ExcludeOpt = [],  # noqa: B006
+    force: Annotated[bool, typer.Option("--force", help="Write even over uncommitted changes.")] = False,
+    config_file: ConfigOpt = None,
+    no_cache: NoCacheOpt = False,
+    jobs: JobsOpt = None,
+) -> None:
+    """Rewrite models without blockers to SQLModel, sharing their fields with their schemas.
+
+    Exit codes: 0 written (or nothing to change), 1 --dry-run found changes, 2 error.
+    """
+    from sqlmig.rewrite import run_rewrite
+
+    cfg = _config(paths, config_file, [], [], [], None, None)
+    if exclude:
+        cfg = dataclasses.replace(cfg, extend_exclude=tuple(cfg.extend_exclude) + tuple(exclude))
+    code = run_rewrite(paths, cfg, dry_run=dry_run, only=only or None, force=force,
+                       execute=lambda: _execute(paths, cfg, no_cache, jobs))
+    raise typer.Exit(code)
+
+
+@app.command()
 def rule(
     code: Annotated[str | None, typer.Argument(help="A rule code such as SQM205.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="List every rule.")] = False,
@@ -241,7 +269,7 @@ def main() -> None:
         sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except (DiscoveryError, UsageError, ConfigError, BaselineError) as exc:
+    except (DiscoveryError, UsageError, ConfigError, BaselineError, RewriteError) as exc:
         print(f"sqlmig: error: {exc}", file=sys.stderr)
         sys.exit(2)
     except Exception as exc:  # usage errors of typer's parser and anything unexpected: one line, exit 2

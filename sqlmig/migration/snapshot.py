@@ -1,0 +1,183 @@
+"""Import a project in this process and describe what it declares: tables (DDL per dialect), mappers, OpenAPI.
+
+This is the only part of sqlmig that imports user code. It runs as its own process
+(``python -m sqlmig.migration.snapshot ROOT``) so that two versions of a project never share one
+interpreter; it prints one JSON document on stdout, or an error and exits 2.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+DIALECTS = ("postgresql", "sqlite", "mysql")
+SKIP_DIRS = {"tests", "test", "migrations", "alembic", "node_modules", "build", "dist", "docs"}
+
+
+def project_modules(root: Path) -> list[str]:
+    """Importable module names of the project's packages (tests, migrations and hidden folders skipped)."""
+    names: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS
+                             and not d.startswith("venv") and d != "__pycache__")
+        rel = Path(dirpath).relative_to(root)
+        if rel.parts and not (Path(dirpath) / "__init__.py").exists():
+            dirnames[:] = []
+            continue
+        for f in sorted(filenames):
+            if not f.endswith(".py") or f in ("setup.py", "conftest.py") or f.startswith("test_"):
+                continue
+            if not rel.parts and f != "__init__.py":
+                names.append(f[:-3])
+                continue
+            if not rel.parts:
+                continue
+            parts = list(rel.parts) + ([] if f == "__init__.py" else [f[:-3]])
+            names.append(".".join(parts))
+    return names
+
+
+def metadatas(modules: list) -> list:
+    from sqlalchemy import MetaData
+    from sqlalchemy.orm import registry
+
+    found: dict[int, MetaData] = {}
+    for mod in modules:
+        for value in list(vars(mod).values()):
+            md = None
+            if isinstance(value, MetaData):
+                md = value
+            elif isinstance(value, registry):
+                md = value.metadata
+            elif isinstance(value, type):
+                candidate = getattr(value, "metadata", None)
+                if isinstance(candidate, MetaData):
+                    md = candidate
+            if md is not None and md.tables:
+                found.setdefault(id(md), md)
+    return list(found.values())
+
+
+def ddl(table, dialect_name: str) -> str:
+    from sqlalchemy.dialects import mysql, postgresql, sqlite
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    dialect = {"postgresql": postgresql.dialect(), "sqlite": sqlite.dialect(), "mysql": mysql.dialect()}[dialect_name]
+    text = str(CreateTable(table).compile(dialect=dialect)).strip()
+    for index in sorted(table.indexes, key=lambda i: i.name or ""):
+        text += ";\n" + str(CreateIndex(index).compile(dialect=dialect)).strip()
+    return text
+
+
+def _ddl_or_error(table, dialect: str) -> str:
+    from sqlalchemy.exc import CompileError
+
+    try:
+        return ddl(table, dialect)
+    except CompileError as exc:  # e.g. VARCHAR without a length on MySQL: the same on both sides
+        return f"-- cannot compile for {dialect}: {exc}"
+
+
+def describe(root: Path) -> dict:
+    sys.path.insert(0, str(root))
+    imported = []
+    for name in project_modules(root):
+        imported.append(importlib.import_module(name))
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
+    tables: dict[str, dict] = {}
+    for md in metadatas(imported):
+        for table in md.sorted_tables:
+            key = f"{table.schema}.{table.name}" if table.schema else table.name
+            tables[key] = {
+                "columns": [c.name for c in table.columns],
+                "ddl": {d: _ddl_or_error(table, d) for d in DIALECTS},
+                "metadata": id(md),
+            }
+    openapi = {}
+    try:
+        from fastapi import FastAPI
+    except ImportError:  # pragma: no cover - projects without FastAPI
+        FastAPI = None
+    if FastAPI is not None:
+        for mod in imported:
+            for attr, value in vars(mod).items():
+                if isinstance(value, FastAPI) and f"{mod.__name__}.{attr}" not in openapi:
+                    openapi[f"{mod.__name__}.{attr}"] = value.openapi()
+    groups = sorted({t["metadata"] for t in tables.values()})
+    for t in tables.values():
+        t["metadata"] = groups.index(t["metadata"])
+    return {"modules": [m.__name__ for m in imported], "tables": tables, "openapi": openapi}
+
+
+def _engine_metadatas(root: Path):
+    sys.path.insert(0, str(root))
+    imported = [importlib.import_module(name) for name in project_modules(root)]
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
+    return metadatas(imported)
+
+
+def create(root: Path, url: str) -> dict:
+    """Create every table the project declares in the database at ``url``."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for md in _engine_metadatas(root):
+            md.create_all(conn)
+    engine.dispose()
+    return {"created": url}
+
+
+def _render(diff) -> list:
+    if isinstance(diff, list):
+        return [_render(d) for d in diff]
+    if isinstance(diff, tuple):
+        return [_render(d) for d in diff]
+    if isinstance(diff, (str, int, float, bool)) or diff is None:
+        return diff
+    return repr(diff)
+
+
+def compare(root: Path, url: str) -> dict:
+    """Alembic's autogenerate comparison of the project's metadata with the database at ``url``."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    mds = _engine_metadatas(root)
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
+        diffs = compare_metadata(ctx, mds if len(mds) != 1 else mds[0])
+    engine.dispose()
+    return {"diffs": [_render(d) for d in diffs]}
+
+
+def main(argv: list[str]) -> int:
+    root = Path(argv[0]).resolve()
+    try:
+        if len(argv) == 3 and argv[1] == "--create":
+            data = create(root, argv[2])
+        elif len(argv) == 3 and argv[1] == "--compare":
+            data = compare(root, argv[2])
+        else:
+            data = describe(root)
+    except Exception as exc:  # the user's code failed to import: show where, exit 2
+        last = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        where = f" ({last.filename}:{last.lineno})" if last else ""
+        print(f"{type(exc).__name__}: {exc}{where}".splitlines()[0], file=sys.stderr)
+        return 2
+    json.dump(data, sys.stdout, sort_keys=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,155 @@
+"""From a plan to new file contents, a patch, or safely written files."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmig.analyze import Result
+from sqlmig.rewrite.codemod import RewriteError, apply_edit
+from sqlmig.rewrite.plan import Plan, Planner
+
+
+@dataclass
+class Change:
+    path: str  # relative to the project root, ``/``-separated
+    before: bytes
+    after: bytes
+
+
+@dataclass
+class Outcome:
+    plan: Plan
+    changes: list[Change] = field(default_factory=list)
+
+
+def compute(root: Path, result: Result, only: list[str] | None = None) -> Outcome:
+    plan = Planner(result, only).plan()
+    out = Outcome(plan)
+    for path in sorted(plan.files):
+        edit = plan.files[path]
+        source = (root / path).read_bytes()
+        try:
+            new = apply_edit(source, edit, plan.first_party)
+        except RewriteError:
+            raise
+        except Exception as exc:  # LibCST could not express an edit: never write a guess
+            raise RewriteError(f"{path}: {exc.__class__.__name__}: {exc}") from exc
+        if new != source:
+            out.changes.append(Change(path, source, new))
+    return out
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def unified_diff(changes: list[Change], prefix: str = "") -> str:
+    """A ``diff -u`` patch with ``a/`` and ``b/`` paths, applicable with ``git apply`` / ``patch -p1``."""
+    out: list[str] = []
+    for ch in changes:
+        a = _decode(ch.before).splitlines(keepends=True)
+        b = _decode(ch.after).splitlines(keepends=True)
+        name = prefix + ch.path
+        lines = list(difflib.unified_diff(a, b, f"a/{name}", f"b/{name}", n=3))
+        if not lines:
+            continue
+        out.append(f"diff --git a/{name} b/{name}\n")
+        for line in lines:
+            if line.startswith(("---", "+++")):
+                out.append(line.rstrip("\n") + "\n")
+                continue
+            if line.endswith("\n"):
+                out.append(line)
+            else:  # last line without a newline
+                out.append(line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def dirty_files(root: Path, paths: list[str]) -> list[str] | None:
+    """Files among ``paths`` with uncommitted changes (untracked included); None outside a git work tree."""
+    try:
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root, capture_output=True, text=True,
+                             timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if top.returncode != 0:
+        return None
+    status = subprocess.run(["git", "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths],
+                            cwd=root, capture_output=True, timeout=60)
+    if status.returncode != 0:
+        return None
+    toplevel = Path(top.stdout.strip()).resolve()
+    dirty = []
+    for entry in status.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        if len(entry) > 3:
+            p = (toplevel / entry[3:]).resolve()
+            try:
+                dirty.append(p.relative_to(root.resolve()).as_posix())
+            except ValueError:
+                dirty.append(entry[3:])
+    return sorted(set(dirty) & set(paths))
+
+
+@dataclass
+class WriteReport:
+    written: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+
+
+def write_all(root: Path, changes: list[Change]) -> WriteReport:
+    """All files or none: every new content is staged in a temporary file next to its target first, then
+    the temporaries are renamed over the targets. A failure while staging changes nothing; a failed rename
+    puts back the files already replaced."""
+    report = WriteReport()
+    staged: list[tuple[Change, Path, str]] = []
+    try:
+        for ch in changes:
+            target = root / ch.path
+            try:
+                mode = target.stat().st_mode & 0o7777
+                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".sqlmig")
+                staged.append((ch, target, tmp))
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(ch.after)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.chmod(tmp, mode)
+                if not os.access(target, os.W_OK):
+                    raise PermissionError(f"{ch.path} is read-only")
+            except OSError as exc:
+                report.failed.append((ch.path, exc.strerror or str(exc)))
+                raise
+        done: list[tuple[Change, Path]] = []
+        for ch, target, tmp in staged:
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                report.failed.append((ch.path, exc.strerror or str(exc)))
+                for old, old_target in reversed(done):
+                    _restore(old_target, old.before)
+                raise
+            done.append((ch, target))
+        report.written = [ch.path for ch, _ in done]
+    except OSError:
+        failed = {p for p, _ in report.failed}
+        report.failed += [(ch.path, "not written: another file failed") for ch in changes if ch.path not in failed]
+        report.written = []
+    finally:
+        for _, _, tmp in staged:
+            Path(tmp).unlink(missing_ok=True)
+    return report
+
+
+def _restore(target: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".sqlmig")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, target)

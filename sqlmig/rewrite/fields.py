@@ -1,0 +1,376 @@
+"""Render one SQLAlchemy column or relationship as a SQLModel ``Field`` / ``Relationship`` declaration.
+
+The rendering is exact: the column SQLModel builds from the declaration has the same type, nullability,
+keys, defaults and options as the original. Native ``Field`` arguments are used where SQLModel expresses
+the column exactly; ``sa_type``, ``sa_column_kwargs`` and ``sa_column_args`` carry the rest. What cannot be
+expressed raises ``Unsupported`` and the model stays on SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmig.build_models import NOT_TYPES, ModelBuilder
+from sqlmig.index import Index
+from sqlmig.ir import Attr, Column, Expr, Relationship
+from sqlmig.types import PY_TO_SQL, split_optional
+
+
+class Unsupported(Exception):
+    """A construct the rewrite cannot express exactly in SQLModel."""
+
+
+# Column/mapped_column keywords that go unchanged into ``sa_column_kwargs``
+SA_COLUMN_KWARGS = ("name", "server_default", "server_onupdate", "onupdate", "comment", "autoincrement",
+                    "doc", "info", "quote", "system", "sort_order", "insert_default")
+NATIVE = ("primary_key", "nullable", "index", "unique", "default", "type_", "sa_type")
+# how SQLModel infers the SQL type from the Python annotation, where it agrees with SQLAlchemy exactly
+SIMPLE_TYPES = {"int": ("Integer",), "str": ("String",), "bool": ("Boolean",), "float": ("Float",),
+                "date": ("Date",), "bytes": ("LargeBinary",), "time": ("Time",), "timedelta": ("Interval",),
+                "Decimal": ("Numeric",)}
+PY_IMPORTS = {"datetime": ("datetime", "datetime"), "date": ("datetime", "date"), "time": ("datetime", "time"),
+              "timedelta": ("datetime", "timedelta"), "Decimal": ("decimal", "Decimal"), "UUID": ("uuid", "UUID"),
+              "Any": ("typing", "Any")}
+BUILTIN_TYPES = {"int", "str", "bool", "float", "bytes", "dict", "list"}
+
+
+@dataclass
+class Decl:
+    """One rendered class-body declaration: ``name: annotation = value``."""
+
+    name: str
+    annotation: str
+    value: str | None
+    imports: set[tuple[str, str]] = field(default_factory=set)  # (module, name) the text needs
+    names: set[str] = field(default_factory=set)  # sqlmodel names used: Field, Relationship
+
+    def code(self) -> str:
+        return f"{self.name}: {self.annotation}" + (f" = {self.value}" if self.value is not None else "")
+
+
+@dataclass
+class ColumnSpec:
+    """A column's pieces as written, merged from an ``Annotated`` alias and the attribute's own call."""
+
+    column: Column
+    annotation: str  # the Python annotation for the field
+    optional_annotation: bool
+    base_type: str  # python type of the annotation without Optional
+    type_text: str | None  # SQL type expression as written (None: inferred from the annotation)
+    type_expr: Expr | None
+    kwargs: dict[str, Expr]
+    extra_args: list[str]  # positional Identity/Computed/Sequence/constraints/ForeignKey(...) as written
+    fk_native: bool  # foreign key expressible as foreign_key=/ondelete=
+    fk_text: str | None = None
+    ondelete_text: str | None = None
+    carried: Expr | None = None  # the mapped_column() of an Annotated alias
+    carried_module: str | None = None  # where that alias is defined
+
+
+def _is_lit(expr: Expr | None, value) -> bool:
+    return expr is not None and expr.kind == "const" and expr.value is value
+
+
+def column_spec(ix: Index, attr: Attr, col: Column) -> ColumnSpec:
+    value, ann = attr.value, attr.annotation
+    call = value if value is not None and value.kind == "call" else None
+    mapped = ann is not None and ann.kind == "subscript" and ann.ref == "sqlalchemy:Mapped" and bool(ann.args)
+    if ann is not None and not mapped and ann.kind == "str":
+        raise Unsupported(f"string annotation {ann.text} on column {attr.name}")
+    carried = None
+    carried_module = None
+    ann_text = None
+    if mapped:
+        _, _, carried = ModelBuilder(ix)._annotation(ann.args[0])
+        inner = ann.args[0]
+        plain = inner
+        while True:
+            base, _ = split_optional(plain)
+            if base is plain:
+                break
+            plain = base
+        is_alias = plain.kind in ("name", "attr") and ix.binding_of(ix.ref(plain)) is not None and \
+            ix.binding_of(ix.ref(plain)).kind in ("assign", "alias")
+        if inner.kind == "str":
+            raise Unsupported(f"string annotation {inner.text} on column {attr.name}")
+        if not is_alias and plain.kind != "subscript":
+            ann_text = inner.text
+        if carried is not None and is_alias:
+            ref = ix.ref(plain)
+            carried_module = ref.rsplit(".", 1)[0] if ref and "." in ref else None
+    if call is not None and ix.ref(call) == "sqlalchemy:deferred":
+        raise Unsupported(f"deferred() column {attr.name}")
+    kwargs: dict[str, Expr] = {}
+    positional: list[Expr] = []
+    for source in (carried, call):
+        if source is None:
+            continue
+        for k, v in source.kwargs:
+            if k.startswith("*"):
+                raise Unsupported(f"**kwargs in column {attr.name}")
+            kwargs[k] = v
+        positional.extend(source.args)
+    if positional and positional[0].kind == "str":
+        if "name" not in kwargs:
+            kwargs["name"] = positional[0]
+        positional = positional[1:]
+    name_kw = kwargs.get("name")
+    if name_kw is not None and name_kw.kind == "str" and name_kw.value == attr.name:
+        del kwargs["name"]
+    type_expr = kwargs.get("type_")
+    extra: list[str] = []
+    fk_native = False
+    fk_text = ondelete_text = None
+    for arg in positional:
+        ref = ix.ref(arg)
+        if arg.kind == "call" and ref == "sqlalchemy:ForeignKey":
+            target = arg.args[0] if arg.args else arg.kw("column")
+            other = [k for k, _ in arg.kwargs if k not in ("ondelete", "column")]
+            ondelete = arg.kw("ondelete")
+            if target is not None and target.kind == "str" and not other and len(arg.args) <= 1 and (
+                    ondelete is None or ondelete.kind == "str"):
+                fk_native = True
+                fk_text = target.text
+                ondelete_text = ondelete.text if ondelete is not None else None
+            else:
+                extra.append(arg.text)
+        elif type_expr is None and arg.last not in NOT_TYPES:
+            type_expr = arg
+        else:
+            extra.append(arg.text)
+    for key in kwargs:
+        if key not in SA_COLUMN_KWARGS and key not in NATIVE:
+            raise Unsupported(f"column option {key}= on {attr.name} has no SQLModel equivalent")
+    if col.custom_type is None and col.python_type in ("Any", "") and type_expr is None:
+        raise Unsupported(f"unknown type of column {attr.name}")
+    base_type = col.python_type if col.python_type and col.python_type.isidentifier() else "Any"
+    if col.custom_type is not None or base_type not in PY_IMPORTS and base_type not in BUILTIN_TYPES:
+        if ann_text is None:
+            base_type = "Any"
+    optional = col.nullable and not col.primary_key
+    if ann_text is not None:
+        annotation = ann_text
+        optional_ann = split_optional(ann.args[0])[1]
+    else:
+        annotation = f"{base_type} | None" if optional else base_type
+        optional_ann = optional
+    return ColumnSpec(col, annotation, optional_ann, base_type, type_expr.text if type_expr is not None else None,
+                      type_expr, kwargs, extra, fk_native, fk_text, ondelete_text, carried, carried_module)
+
+
+def _type_args(expr: Expr) -> list[Expr] | None:
+    """Positional int arguments of a type call (``String(60)``), None when it has anything else."""
+    if expr.kind in ("name", "attr"):
+        return []
+    if expr.kind == "call" and not expr.kwargs and all(
+            a.kind == "const" and isinstance(a.value, int) and not isinstance(a.value, bool) for a in expr.args):
+        return list(expr.args)
+    return None
+
+
+def native_type(spec: ColumnSpec, ix: Index) -> tuple[dict[str, str], bool]:
+    """(native Field arguments for the type, whether ``sa_type`` is needed instead)."""
+    col = spec.column
+    if spec.type_expr is None:
+        # inferred by SQLAlchemy from the annotation: SQLModel agrees except for datetime (timezone)
+        if col.type_name in ("DateTime",) or spec.base_type not in SIMPLE_TYPES and spec.base_type != "UUID":
+            return {}, True
+        return {}, False
+    ref = ix.ref(spec.type_expr) or ""
+    name = ref.split(":", 1)[1] if ref.startswith("sqlalchemy:") else None
+    args = _type_args(spec.type_expr)
+    if name is None or args is None or spec.column.custom_type:
+        return {}, True
+    wanted = SIMPLE_TYPES.get(spec.base_type, ())
+    if name not in wanted:
+        return {}, True
+    if name == "String":
+        if len(args) == 1:
+            return {"max_length": args[0].text}, False
+        return {}, bool(args)
+    if name == "Numeric":
+        if len(args) == 2:
+            return {"max_digits": args[0].text, "decimal_places": args[1].text}, False
+        return {}, bool(args)
+    return {}, bool(args)
+
+
+def sa_type_text(spec: ColumnSpec) -> tuple[str, set[tuple[str, str]]]:
+    if spec.type_text is not None:
+        return spec.type_text, set()
+    name = PY_TO_SQL.get(spec.base_type) or spec.column.type_name
+    if not name or name == "?":
+        raise Unsupported(f"unknown type of column {spec.column.attr}")
+    return name, {("sqlalchemy", name)}
+
+
+def _kwargs_dict(items: list[tuple[str, str]]) -> str:
+    return "{" + ", ".join(f'"{k}": {v}' for k, v in items) + "}"
+
+
+def is_constant(expr: Expr) -> bool:
+    if expr.kind in ("const", "str"):
+        return True
+    if expr.kind in ("tuple", "list", "set", "dict"):
+        return all(is_constant(a) for a in expr.args) and all(is_constant(v) for _, v in expr.kwargs)
+    return False
+
+
+def db_arguments(spec: ColumnSpec, ix: Index, annotation_optional: bool, pydantic_default: str | None,
+                 type_from_schema: dict[str, str] | None = None) -> tuple[list[tuple[str, str]], set]:
+    """Field arguments that make SQLModel build exactly this column, given the field's annotation and default.
+
+    ``type_from_schema``: max_length/max_digits/... the field already carries for validation (schema side);
+    then the SQL type is pinned with ``sa_type`` unless those agree with the column.
+    """
+    col = spec.column
+    out: list[tuple[str, str]] = []
+    imports: set[tuple[str, str]] = set()
+    if col.primary_key:
+        out.append(("primary_key", "True"))
+    native, need_sa_type = native_type(spec, ix)
+    if type_from_schema is not None:
+        relevant = {k: v for k, v in type_from_schema.items() if k in ("max_length", "max_digits", "decimal_places")}
+        if relevant != native:
+            need_sa_type = True
+        native = {}
+    if need_sa_type:
+        text, imp = sa_type_text(spec)
+        imports |= imp
+        out.append(("sa_type", text))
+    else:
+        out.extend(native.items())
+    inferred_nullable = not col.primary_key and annotation_optional
+    if inferred_nullable != col.nullable:
+        out.append(("nullable", str(col.nullable)))
+    if spec.fk_native:
+        out.append(("foreign_key", spec.fk_text))
+        if spec.ondelete_text is not None:
+            out.append(("ondelete", spec.ondelete_text))
+    if col.unique:
+        out.append(("unique", "True"))
+    if col.index:
+        out.append(("index", "True"))
+    sa_kwargs = [(k, spec.kwargs[k].text) for k in SA_COLUMN_KWARGS if k in spec.kwargs]
+    default = spec.kwargs.get("default")
+    if default is not None and not (default.kind == "const" and default.value is None):
+        if pydantic_default is None or pydantic_default != default.text:
+            if pydantic_default is not None:
+                raise Unsupported(f"default of {col.attr} differs")
+            sa_kwargs.append(("default", default.text))
+    if sa_kwargs:
+        out.append(("sa_column_kwargs", _kwargs_dict(sa_kwargs)))
+    if spec.extra_args:
+        out.append(("sa_column_args", "[" + ", ".join(spec.extra_args) + "]"))
+    return out, imports
+
+
+def table_field(spec: ColumnSpec, ix: Index) -> Decl:
+    """The exact table-model declaration of a column."""
+    col = spec.column
+    imports: set[tuple[str, str]] = set()
+    annotation = spec.annotation
+    pre: list[tuple[str, str]] = []
+    default = spec.kwargs.get("default")
+    pydantic_default = None
+    if default is not None and not (default.kind == "const" and default.value is None) and is_constant(default):
+        pre.append(("default", default.text))
+        pydantic_default = default.text
+    elif col.primary_key and default is None and spec.base_type == "int" and not spec.optional_annotation:
+        # the SQLModel idiom for a generated key: unset until the INSERT
+        annotation = f"{annotation} | None"
+        pre.append(("default", "None"))
+        pydantic_default = "None"
+    optional = spec.optional_annotation or annotation.endswith("| None")
+    args, imp = db_arguments(spec, ix, optional, pydantic_default)
+    imports |= imp
+    if spec.base_type in PY_IMPORTS and spec.annotation.startswith(spec.base_type):
+        imports.add(PY_IMPORTS[spec.base_type])
+    all_args = pre + args
+    value = "Field(" + ", ".join(f"{k}={v}" for k, v in all_args) + ")" if all_args else None
+    if value is None and not optional:
+        value = None
+    return Decl(col.attr, annotation, value, imports, {"Field"} if value else set())
+
+
+# ---------------------------------------------------------------------------------------------- relationships
+
+REL_NATIVE = ("back_populates", "passive_deletes")
+REL_PASS = ("lazy", "order_by", "viewonly", "uselist", "cascade", "secondary", "backref", "innerjoin",
+            "single_parent", "post_update", "overlaps", "enable_typechecks", "collection_class",
+            "foreign_keys", "remote_side", "primaryjoin", "secondaryjoin", "info", "doc", "join_depth",
+            "sync_backref", "passive_updates", "distinct_target_key", "active_history", "omit_join",
+            "query_class", "order_by")
+
+
+def relationship_field(ix: Index, attr: Attr, rel: Relationship, owner_table: str | None,
+                       tables: dict[str, str], fks: dict[str, set[str]]) -> Decl:
+    """``name: list["T"] = Relationship(...)``.
+
+    ``tables``: class simple name -> table, ``fks``: table -> tables its foreign keys point at.
+    """
+    call = attr.value
+    if call is None or call.kind != "call":
+        raise Unsupported(f"relationship {attr.name}")
+    target = rel.target
+    if not target:
+        raise Unsupported(f"relationship {attr.name} without a target")
+    target_name = target.rsplit(".", 1)[-1].rsplit(":", 1)[-1]
+    if not target_name.isidentifier():
+        raise Unsupported(f"relationship {attr.name}: target {target}")
+    first = call.args[0] if call.args else None
+    if len(call.args) > 1 or call.kw("argument") is not None:
+        raise Unsupported(f"relationship {attr.name} with positional options")
+    if first is not None and first.kind not in ("str", "name", "attr"):
+        raise Unsupported(f"relationship {attr.name}: target {first.text}")
+    collection = _collection(ix, attr, rel, call, target_name, owner_table, tables, fks)
+    if collection is None:
+        raise Unsupported(f"relationship {attr.name}: cannot tell a collection from a scalar")
+    annotation = f'list["{target_name}"]' if collection else f'Optional["{target_name}"]'
+    imports = set() if collection else {("typing", "Optional")}
+    args: list[tuple[str, str]] = []
+    sa_kwargs: list[tuple[str, str]] = []
+    for key, value in call.kwargs:
+        if key.startswith("*"):
+            raise Unsupported(f"**kwargs in relationship {attr.name}")
+        if key in REL_NATIVE:
+            args.append((key, value.text))
+        elif key == "cascade" and value.kind == "str" and value.value == "all, delete-orphan":
+            args.append(("cascade_delete", "True"))
+        elif key in REL_PASS:
+            sa_kwargs.append((key, value.text))
+        else:
+            raise Unsupported(f"relationship option {key}= on {attr.name}")
+    if sa_kwargs:
+        args.append(("sa_relationship_kwargs", _kwargs_dict(sa_kwargs)))
+    value = "Relationship(" + ", ".join(f"{k}={v}" for k, v in args) + ")"
+    return Decl(attr.name, annotation, value, imports, {"Relationship"})
+
+
+def _collection(ix: Index, attr: Attr, rel: Relationship, call: Expr, target_name: str,
+                owner_table: str | None, tables: dict[str, str], fks: dict[str, set[str]]) -> bool | None:
+    ann = attr.annotation
+    if ann is not None and ann.kind == "subscript" and ann.ref == "sqlalchemy:Mapped" and ann.args:
+        inner, _ = split_optional(ann.args[0])
+        if inner.kind == "subscript" and inner.ref in ("builtins:list", "typing:List"):
+            return True
+        if inner.kind == "subscript":
+            return None
+        return False
+    uselist = call.kw("uselist")
+    if uselist is not None:
+        return bool(uselist.value) if uselist.kind == "const" else None
+    if call.kw("secondary") is not None:
+        return True
+    remote = tables.get(target_name)
+    if owner_table is None or remote is None:
+        return None
+    if remote == owner_table:
+        return call.kw("remote_side") is None
+    local_to_remote = remote in fks.get(owner_table, set())
+    remote_to_local = owner_table in fks.get(remote, set())
+    if local_to_remote and not remote_to_local:
+        return False
+    if remote_to_local and not local_to_remote:
+        return True
+    return None

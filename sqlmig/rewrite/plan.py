@@ -1,0 +1,545 @@
+"""What each class becomes: the rewrite plan, decided from the analysis alone (no file is touched here).
+
+For every model without blockers:
+
+- a project SQLModel base ``class SQLModelBase(SQLModel, registry=Base.registry)`` next to its declarative
+  base, so SQLModel tables map through the same registry and MetaData as the models that stay on
+  SQLAlchemy (foreign keys, naming conventions and string relationship targets resolve across both);
+- ``class MBase(SQLModelBase)`` with the fields the model shares with its paired root schemas, declared
+  as those schemas declare them (so they validate and serialise as before) plus the database-only
+  arguments that make the inherited column exact;
+- ``class M(MBase, table=True)`` with the columns that do not come out exact from ``MBase`` and the
+  relationships; the schemas that share the fields are re-based on ``MBase``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlmig.analyze import Result
+from sqlmig.build_models import ModelInfo
+from sqlmig.build_schemas import SchemaInfo
+from sqlmig.index import Index
+from sqlmig.ir import Attr, Column, Expr
+from sqlmig.rewrite.fields import (
+    ColumnSpec,
+    Decl,
+    Unsupported,
+    column_spec,
+    db_arguments,
+    is_constant,
+    relationship_field,
+    table_field,
+)
+from sqlmig.rules.practice import SENSITIVE
+from sqlmig.types import family
+
+# pydantic Field arguments that sqlmodel.Field takes with the same meaning
+PORTABLE_FIELD_KWARGS = frozenset({"default", "default_factory", "title", "description", "gt", "ge", "lt", "le",
+                                   "multiple_of", "max_digits", "decimal_places", "min_length", "max_length"})
+ROLE_ORDER = {"base": 0, "create": 1, "read": 2, "update": 3, "db": 4}
+
+
+@dataclass
+class NewClass:
+    name: str
+    base: str  # text inside the parentheses
+    doc: str
+    decls: list[Decl] = field(default_factory=list)
+
+
+@dataclass
+class ClassEdit:
+    bases: str | None = None  # new text inside the class statement's parentheses
+    replace: dict[str, Decl | None] = field(default_factory=dict)  # attribute -> new declaration, None: delete
+    before: list[NewClass] = field(default_factory=list)  # classes inserted before this class
+
+
+@dataclass
+class FileEdit:
+    path: str
+    module: str
+    classes: dict[str, ClassEdit] = field(default_factory=dict)
+    insert_after: dict[str, list[NewClass]] = field(default_factory=dict)  # top-level name -> classes after it
+    imports: set[tuple[str, str]] = field(default_factory=set)  # (module, name)
+    maybe_unused: set[str] = field(default_factory=set)  # local names the edits stopped using
+
+
+@dataclass
+class ModelPlan:
+    qualname: str
+    path: str
+    status: str  # migrate | keep | sqlmodel
+    reasons: list[str] = field(default_factory=list)
+    mbase: str | None = None
+    shared: list[str] = field(default_factory=list)
+    rebased: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    models: list[ModelPlan]
+    files: dict[str, FileEdit]
+    first_party: frozenset[str] = frozenset()
+
+    @property
+    def migrated(self) -> list[ModelPlan]:
+        return [m for m in self.models if m.status == "migrate"]
+
+
+def _simple(qualname: str) -> str:
+    return qualname.rsplit(".", 1)[-1]
+
+
+def _names(expr: Expr | None) -> set[str]:
+    """Local names an expression reads (first components of dotted names)."""
+    out: set[str] = set()
+    if expr is None:
+        return out
+    for e in expr.walk():
+        if e.kind == "str" and isinstance(e.value, str):  # a string annotation reads the names inside it
+            out.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", e.value))
+        if e.kind in ("name", "attr", "call", "subscript"):
+            head = e.text.split(".", 1)[0].split("(", 1)[0].split("[", 1)[0].strip()
+            if head.isidentifier():
+                out.add(head)
+    return out
+
+
+class Planner:
+    def __init__(self, result: Result, only: list[str] | None = None) -> None:
+        self.result = result
+        self.ix = Index(result.modules)
+        self.only = only
+        self.files: dict[str, FileEdit] = {}
+        self.tables: dict[str, str] = {}
+        self.fks: dict[str, set[str]] = defaultdict(set)
+        for info in result.model_info.values():
+            m = info.model
+            if m.table:
+                self.tables.setdefault(_simple(m.qualname), m.table)
+                for c in m.columns:
+                    if c.foreign_key and "." in c.foreign_key:
+                        self.fks[m.table].add(c.foreign_key.rsplit(".", 1)[0])
+
+    # ------------------------------------------------------------------ helpers
+
+    def file(self, module: str) -> FileEdit:
+        facts = self.ix.modules[module]
+        edit = self.files.get(facts.path)
+        if edit is None:
+            edit = self.files[facts.path] = FileEdit(facts.path, module)
+        return edit
+
+    def _selected(self, info: ModelInfo) -> bool:
+        if not self.only:
+            return True
+        q = info.model.qualname
+        return any(q == o or info.model.module == o or q.startswith(o + ".") or _simple(q) == o
+                   or info.model.path == o or info.model.path.startswith(o.rstrip("/") + "/")
+                   for o in self.only)
+
+    def _bound(self, module: str, name: str) -> str | None:
+        b = self.ix.bindings.get(module, {}).get(name)
+        if b is None:
+            return None
+        return b.target if b.kind == "import" else f"{module}.{name}"
+
+    def _free_name(self, modules: list[str], wanted: list[str]) -> str:
+        taken = {n for m in modules for n in self.ix.bindings.get(m, {})}
+        taken |= {_simple(q) for q in self.ix.classes}
+        for name in wanted:
+            if name not in taken:
+                return name
+        i = 2
+        while f"{wanted[0]}{i}" in taken:
+            i += 1
+        return f"{wanted[0]}{i}"
+
+    # ------------------------------------------------------------------ decisions
+
+    def _model_checks(self, info: ModelInfo) -> tuple[list[str], dict[str, Decl]]:
+        """Reasons the rewrite cannot migrate the model, and the exact table declarations otherwise."""
+        m, cls = info.model, info.cls
+        reasons: list[str] = []
+        decls: dict[str, Decl] = {}
+        if "." in cls.qualname.split(":")[-1] and cls.qualname != f"{m.module}.{cls.name}":
+            reasons.append("nested class")
+        if cls.decorators:
+            reasons.append("class decorators")
+        if cls.keywords:
+            reasons.append("class keywords")
+        if m.parents:
+            reasons.append("mapped inheritance")
+        if info.declared_attrs:
+            reasons.append("declared_attr")
+        base = m.base
+        if base is None or base not in self.ix.declarative_bases:
+            reasons.append("its declarative base is not defined in the project")
+        else:
+            entry = self.ix.classes.get(base)
+            if entry is not None and any(a.name == "type_annotation_map" for a in entry[0].attrs):
+                reasons.append("type_annotation_map on the declarative base")
+        for kind, _, _ in info.specials:
+            reasons.append(kind)
+        col_by_attr = {c.attr: c for c in m.columns}
+        rel_by_attr = {r.attr: r for r in m.relationships}
+        for owner in [m.qualname, *m.mixins]:
+            owner_cls = self.ix.classes[owner][0]
+            if owner != m.qualname:
+                extra_bases = [b for b in owner_cls.bases if self.ix.ref(b) not in (None, "builtins:object")]
+                if extra_bases or owner_cls.methods or owner_cls.decorators or owner_cls.keywords:
+                    reasons.append(f"mixin {_simple(owner)} is more than columns")
+                    continue
+            for attr in owner_cls.attrs:
+                if attr.name.startswith("__") and attr.name.endswith("__"):
+                    if attr.name == "__table__":
+                        reasons.append("__table__")
+                    continue
+                col = col_by_attr.get(attr.name)
+                try:
+                    if col is not None and col.owner == owner:
+                        spec = column_spec(self.ix, attr, col)
+                        decl = decls[attr.name] = table_field(spec, self.ix)
+                        decl.imports |= self._alias_imports(spec, decl, self.ix.classes[owner][1].module)
+                    elif attr.name in rel_by_attr and rel_by_attr[attr.name].owner == owner:
+                        if owner != m.qualname:
+                            raise Unsupported(f"relationship {attr.name} in mixin")
+                        decls[attr.name] = relationship_field(
+                            self.ix, attr, rel_by_attr[attr.name], m.table, self.tables, self.fks)
+                    elif attr.annotation is not None and attr.annotation.ref == "typing:ClassVar":
+                        continue
+                    else:
+                        reasons.append(f"class attribute {attr.name}")
+                except Unsupported as exc:
+                    reasons.append(str(exc))
+        return reasons, decls
+
+    def plan(self) -> Plan:
+        res = self.result
+        plans: dict[str, ModelPlan] = {}
+        decls: dict[str, dict[str, Decl]] = {}
+        for q in sorted(res.model_info):
+            info = res.model_info[q]
+            m = info.model
+            mp = plans[q] = ModelPlan(q, m.path, "migrate")
+            if m.style == "sqlmodel":
+                mp.status = "sqlmodel"
+                continue
+            if not self._selected(info):
+                mp.status = "keep"
+                mp.reasons.append("not selected (--only)")
+                continue
+            if q in res.blocked:
+                mp.status = "keep"
+                mp.reasons.extend(res.blocked[q])
+                continue
+            reasons, d = self._model_checks(info)
+            if reasons:
+                mp.status = "keep"
+                mp.reasons.extend(reasons)
+            decls[q] = d
+        # a mixin is converted to SQLModel only if every model using it migrates
+        users: dict[str, list[str]] = defaultdict(list)
+        for q, info in res.model_info.items():
+            for mixin in info.model.mixins:
+                users[mixin].append(q)
+        changed = True
+        while changed:
+            changed = False
+            for mixin, qs in users.items():
+                if any(plans[q].status != "migrate" for q in qs):
+                    for q in qs:
+                        if plans[q].status == "migrate":
+                            plans[q].status = "keep"
+                            plans[q].reasons.append(f"mixin {_simple(mixin)} is shared with a model that stays")
+                            changed = True
+        migrating = [q for q in sorted(plans) if plans[q].status == "migrate"]
+        if migrating:
+            self._emit(migrating, plans, decls, users)
+        first_party = frozenset(m.split(".", 1)[0] for m in self.ix.modules)
+        return Plan(list(plans.values()), self.files, first_party)
+
+    # ------------------------------------------------------------------ edits
+
+    def _project_base(self, base: str, cache: dict[str, tuple[str, str]]) -> tuple[str, str]:
+        """(module, class name) of the SQLModel base mapping through ``base``'s registry; planned once."""
+        if base in cache:
+            return cache[base]
+        module = next(m for m in sorted(self.ix.modules, key=len, reverse=True) if base.startswith(m + "."))
+        local = base[len(module) + 1:]
+        head = local.split(".", 1)[0]
+        importers = [f.module for f in self.ix.modules.values() if module in f.imported_modules]
+        name = self._free_name([module, *importers], ["SQLModelBase", f"{head}SQLModel"])
+        doc = f"SQLModel classes map through {local}'s registry: one MetaData for every table."
+        edit = self.file(module)
+        edit.insert_after.setdefault(head, []).append(NewClass(name, f"SQLModel, registry={local}.registry", doc))
+        edit.imports.add(("sqlmodel", "SQLModel"))
+        cache[base] = (module, name)
+        return cache[base]
+
+    def _emit(self, migrating: list[str], plans: dict[str, ModelPlan], decls: dict[str, dict[str, Decl]],
+              users: dict[str, list[str]]) -> None:
+        res, ix = self.result, self.ix
+        bases: dict[str, tuple[str, str]] = {}
+        converted: set[str] = set()
+        schema_taken: set[str] = set()
+        pairs_by_schema: dict[str, set[str]] = defaultdict(set)
+        for p in res.pairs:
+            pairs_by_schema[p.schema].add(p.model)
+        for q in migrating:
+            info = res.model_info[q]
+            m = info.model
+            mp = plans[q]
+            base_module, base_name = self._project_base(m.base, bases)
+            edit = self.file(m.module)
+            d = decls[q]
+            own = {a: v for a, v in d.items() if any(c.attr == a and c.owner == q for c in m.columns)
+                   or any(r.attr == a for r in m.relationships)}
+            shared, group, mbase_decls = self._shared(info, pairs_by_schema, schema_taken)
+            new_base = base_name
+            if shared:
+                mbase = self._free_name([m.module] + [res.schema_info[s].schema.module for s in group],
+                                        [f"{_simple(q)}Base", f"{_simple(q)}Fields", f"{_simple(q)}SharedFields"])
+                mp.mbase, mp.shared, mp.rebased = mbase, [f for f, _ in shared], list(group)
+                doc = f"Fields {_simple(q)} shares with {', '.join(_simple(s) for s in group)}."
+                ce = edit.classes.setdefault(info.cls.name, ClassEdit())
+                ce.before.append(NewClass(mbase, base_name, doc, mbase_decls))
+                for decl in mbase_decls:
+                    edit.imports |= decl.imports
+                    edit.imports |= {("sqlmodel", n) for n in decl.names}
+                new_base = mbase
+                for attr, exact in shared:
+                    if exact:
+                        own[attr] = None
+                for s in group:
+                    sinfo = res.schema_info[s]
+                    sedit = self.file(sinfo.schema.module)
+                    sce = sedit.classes.setdefault(sinfo.cls.name, ClassEdit())
+                    sce.bases = mbase
+                    for attr, _ in shared:
+                        sce.replace[attr] = None
+                    sedit.maybe_unused |= {n for b in sinfo.cls.bases for n in _names(b)}
+                    sedit.maybe_unused |= {n for a in sinfo.cls.attrs if a.name in sce.replace
+                                           for n in _names(a.annotation) | _names(a.value)}
+                    if sinfo.schema.module != m.module:
+                        sedit.imports.add((m.module, mbase))
+            elif base_module != m.module:
+                edit.imports.add((base_module, base_name))
+            if shared and base_module != m.module:
+                edit.imports.add((base_module, base_name))
+            ce = edit.classes.setdefault(info.cls.name, ClassEdit())
+            base_texts = []
+            for b in info.cls.bases:
+                ref = ix.ref(b)
+                if ref == m.base or ix.is_declarative_base(ref or ""):
+                    base_texts.append(new_base)
+                else:
+                    base_texts.append(b.text)
+            if new_base not in base_texts:
+                base_texts.append(new_base)
+            ce.bases = ", ".join(base_texts) + ", table=True"
+            ce.replace.update(own)
+            edit.maybe_unused |= {n for b in info.cls.bases for n in _names(b)}
+            for a in info.cls.attrs:
+                if a.name in own:
+                    edit.maybe_unused |= _names(a.annotation) | _names(a.value)
+            for decl in own.values():
+                if decl is not None:
+                    edit.imports |= decl.imports
+                    edit.imports |= {("sqlmodel", n) for n in decl.names}
+            for mixin in m.mixins:
+                if mixin in converted:
+                    continue
+                converted.add(mixin)
+                mcls, mfacts = ix.classes[mixin]
+                medit = self.file(mfacts.module)
+                mce = medit.classes.setdefault(mcls.name, ClassEdit())
+                mce.bases = "SQLModel"
+                medit.imports.add(("sqlmodel", "SQLModel"))
+                for a in mcls.attrs:
+                    decl = d.get(a.name)
+                    if decl is not None and any(c.attr == a.name and c.owner == mixin for c in m.columns):
+                        mce.replace[a.name] = decl
+                        medit.imports |= decl.imports
+                        medit.imports |= {("sqlmodel", n) for n in decl.names}
+                        medit.maybe_unused |= _names(a.annotation) | _names(a.value)
+
+    def _shared(self, info: ModelInfo, pairs_by_schema: dict[str, set[str]], taken: set[str]
+                ) -> tuple[list[tuple[str, bool]], list[str], list[Decl]]:
+        """Fields for MBase: [(attr, inherited exactly)], the schemas re-based on it, MBase declarations."""
+        res, ix = self.result, self.ix
+        m = info.model
+        q = m.qualname
+        columns = {c.attr: c for c in m.columns if c.owner == q}
+        attrs = {a.name: a for a in info.cls.attrs}
+        model_module = ix.modules[m.module]
+        roots: list[tuple[int, str, dict[str, tuple[str, Decl, bool]]]] = []
+        for p in res.pairs:
+            if p.model != q or p.schema in taken or len(pairs_by_schema[p.schema]) != 1:
+                continue
+            sinfo = res.schema_info.get(p.schema)
+            if sinfo is None or not self._rebasable(sinfo, model_module.imported_modules):
+                continue
+            cands: dict[str, tuple[str, Decl, bool]] = {}
+            fields = {f.name: f for f in sinfo.schema.fields if f.owner == p.schema}
+            for a in sinfo.cls.attrs:
+                col = columns.get(a.name)
+                sf = fields.get(a.name)
+                if col is None or sf is None or a.name not in attrs or SENSITIVE.search(a.name):
+                    continue
+                try:
+                    decl, exact = self._mbase_decl(a, sf, col, attrs[a.name])
+                    decl.imports |= self._carried_imports(a, sinfo.schema.module, m.module)
+                except Unsupported:
+                    continue
+                key = " ".join(a.annotation.text.split()) + "=" + (" ".join(a.value.text.split()) if a.value else "")
+                cands[a.name] = (key, decl, exact)
+            if cands:
+                roots.append((ROLE_ORDER.get(p.role, 9), p.schema, cands))
+        if not roots:
+            return [], [], []
+        roots.sort()
+        best: tuple | None = None
+        options = [set(c) for _, _, c in roots]
+        options += [a & b for i, a in enumerate(options) for b in options[i + 1:] if a & b]
+        for fs in options:
+            group = []
+            ref_keys: dict[str, str] = {}
+            for _, s, cands in roots:
+                if not fs <= set(cands):
+                    continue
+                if not ref_keys:
+                    ref_keys = {f: cands[f][0] for f in fs}
+                if all(cands[f][0] == ref_keys[f] for f in fs):
+                    group.append(s)
+            if not group:
+                continue
+            score = (len(fs) * len(group), len(fs))
+            if best is None or score > best[0]:
+                best = (score, fs, group)
+        if best is None:
+            return [], [], []
+        _, fs, group = best
+        first = next(c for _, s, c in roots if s == group[0])
+        order = [c.attr for c in m.columns if c.attr in fs]
+        taken.update(group)
+        return [(f, first[f][2]) for f in order], group, [first[f][1] for f in order]
+
+    def _alias_imports(self, spec: ColumnSpec, decl: Decl, module: str) -> set[tuple[str, str]]:
+        """Imports for what a declaration copied from an ``Annotated`` alias of another module."""
+        if spec.carried is None or spec.carried_module in (None, module):
+            return set()
+        used = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", decl.code())) & _names(spec.carried)
+        return self._imports_for(used, spec.carried_module, module)
+
+    def _carried_imports(self, a: Attr, schema_module: str, model_module: str) -> set[tuple[str, str]]:
+        """Imports the model's module needs for a schema field's annotation and value text."""
+        return self._imports_for(_names(a.annotation) | _names(a.value), schema_module, model_module, local=False)
+
+    def _imports_for(self, names: set[str], from_module: str, to_module: str, local: bool = True
+                     ) -> set[tuple[str, str]]:
+        """Imports that make ``names``, as ``from_module`` binds them, mean the same in ``to_module``."""
+        out: set[tuple[str, str]] = set()
+        for name in names:
+            b = self.ix.bindings.get(from_module, {}).get(name)
+            if b is None:
+                continue  # a builtin
+            if b.kind != "import" or not b.target:
+                if not local:
+                    raise Unsupported(f"{name} is defined in {from_module}")
+                target = f"{from_module}.{name}"
+            else:
+                target = b.target
+            if target in ("pydantic:Field", "sqlmodel:Field"):
+                continue  # becomes sqlmodel's Field
+            mine = self.ix.bindings.get(to_module, {}).get(name)
+            if mine is not None:
+                mine_target = mine.target if mine.kind == "import" else f"{to_module}.{name}"
+                if mine_target != target:
+                    raise Unsupported(f"{name} means something else in {to_module}")
+                continue
+            if ":" in target:
+                mod, obj = target.split(":", 1)
+            elif target == name:
+                mod, obj = name, ""
+            else:
+                mod, _, obj = target.rpartition(".")
+            if obj and obj != name or not mod:
+                raise Unsupported(f"{name} is imported under another name")
+            out.add((mod, obj))
+        return out
+
+    def _rebasable(self, sinfo: SchemaInfo, model_imports: tuple[str, ...]) -> bool:
+        cls = sinfo.cls
+        if sinfo.schema.api != "v2" or cls.keywords or cls.decorators or len(cls.bases) != 1:
+            return False
+        if self.ix.ref(cls.bases[0]) != "pydantic:BaseModel":
+            return False
+        if sinfo.schema.module in model_imports:
+            return False  # the model's module imports the schema's: re-basing would make a cycle
+        return sinfo.cls.qualname == f"{sinfo.schema.module}.{cls.name}"
+
+    def _mbase_decl(self, a: Attr, sf, col: Column, model_attr: Attr) -> tuple[Decl, bool]:
+        """The MBase declaration of a schema field, and whether the table inherits the column exactly."""
+        if sf.alias or a.annotation is None:
+            raise Unsupported("alias")
+        if family(sf.python_type) != family(col.python_type) or family(sf.python_type) is None:
+            raise Unsupported("type")
+        if sf.optional != col.nullable and not (col.primary_key and not sf.optional):
+            raise Unsupported("nullability")
+        length = dict(sf.constraints).get("max_length")
+        if length is not None and (col.length is None or not length.isdigit() or int(length) > col.length):
+            raise Unsupported("length")
+        spec: ColumnSpec = column_spec(self.ix, model_attr, col)
+        value = a.value
+        kwargs: list[tuple[str, str]] = []
+        default: str | None = None
+        if value is not None:
+            if value.kind == "call" and self.ix.ref(value) == "pydantic:Field":
+                if value.args:
+                    kwargs.append(("default", value.args[0].text))
+                    default = value.args[0].text
+                for k, v in value.kwargs:
+                    if k not in PORTABLE_FIELD_KWARGS or not is_constant(v):
+                        raise Unsupported(k)
+                    kwargs.append((k, v.text))
+                    if k == "default":
+                        default = v.text
+                    if k == "default_factory":
+                        raise Unsupported(k)
+            elif is_constant(value):
+                kwargs.append(("default", value.text))
+                default = value.text
+            else:
+                raise Unsupported("value")
+        schema_side = dict(kwargs)
+        col_default = spec.kwargs.get("default")
+        col_default_text = None if col_default is None or (
+            col_default.kind == "const" and col_default.value is None) else col_default.text
+        exact = True
+        if col_default_text is not None and col_default_text != default:
+            exact = False
+        if col_default_text is None and default not in (None, "None"):
+            exact = False
+        if default is not None and "server_default" in spec.kwargs:
+            exact = False
+        db, _ = db_arguments(spec, self.ix, sf.optional, None if not exact else (col_default_text or None),
+                             type_from_schema=schema_side)
+        if not exact:
+            db = []  # the table model redeclares the column; MBase keeps the schema's declaration only
+        all_kwargs = kwargs + [(k, v) for k, v in db if k not in schema_side]
+        imports: set[tuple[str, str]] = set()
+        if any(k == "sa_type" for k, _ in db) and spec.type_text is None:
+            imports.add(("sqlalchemy", spec.column.type_name))
+        if not all_kwargs:
+            return Decl(a.name, a.annotation.text, None, imports), exact
+        probe = Decl(a.name, a.annotation.text, ", ".join(v for _, v in all_kwargs))
+        imports |= self._alias_imports(spec, probe, self.result.model_info[col.owner].model.module
+                                       if col.owner in self.result.model_info else spec.carried_module or "")
+        if all_kwargs == [("default", default)] and default is not None and value is not None and value.kind != "call":
+            return Decl(a.name, a.annotation.text, default, imports), exact
+        call = "Field(" + ", ".join(f"{k}={v}" for k, v in all_kwargs) + ")"
+        return Decl(a.name, a.annotation.text, call, imports, {"Field"}), exact
