@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -42,3 +43,14 @@ def project(tmp_path):
 
 def codes(result: Result, code: str) -> list[tuple[str, int, str]]:
     return [(f.path, f.line, f.subject) for f in result.findings if f.code == code]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """A real PostgreSQL (``.ci/run`` starts one). Missing: skipped locally, a failure under CI=true."""
+    url = os.environ.get("SQLMIG_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but SQLMIG_TEST_POSTGRES_URL is not set: .ci/run starts PostgreSQL")
+        pytest.skip("set SQLMIG_TEST_POSTGRES_URL (postgresql+psycopg://...) to run against PostgreSQL")
+    return url
