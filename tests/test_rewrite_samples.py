@@ -23,13 +23,17 @@ from sqlmig.migration.compare import compare_database, compare_ddl, compare_open
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_projects"
 GOLDEN = ROOT / "tests" / "golden" / "rewrite"
-NAMES = ["blog", "hotels", "payroll", "mixed"]
+# the bundled samples, and a fixture project written to stress the rewrite (every column kind, both
+# declarative styles, aliases, mixins, self-reference, many-to-many, a kept model next to migrated ones)
+PROJECTS = {name: SAMPLES / name for name in ("blog", "hotels", "payroll", "mixed")}
+PROJECTS["rewrite_zoo"] = ROOT / "tests" / "fixtures" / "rewrite_zoo"
+NAMES = list(PROJECTS)
 IGNORE = shutil.ignore_patterns("__pycache__", ".pytest_cache", "*.db", ".sqlmig_cache", "expected.json")
 
 
 def copy_sample(name: str, dest: Path) -> Path:
     target = dest / name
-    shutil.copytree(SAMPLES / name, target, ignore=IGNORE)
+    shutil.copytree(PROJECTS[name], target, ignore=IGNORE)
     return target
 
 
@@ -98,13 +102,21 @@ def test_schema_is_identical(rewritten):
     assert ddl.differences == []
     # column order is the only change allowed, and it is reported
     assert all("column order" in line for line in ddl.info)
-    assert compare_database(rewritten.root, f"sqlite:///{rewritten.db}") == []
+    assert database_differences(rewritten, f"sqlite:///{rewritten.db}") == []
+
+
+def database_differences(rewritten: Rewritten, url: str) -> list:
+    """Alembic's differences of the rewritten metadata with a database created from the original, minus
+    what the original metadata already reports against that same database (what the dialect cannot
+    reflect, e.g. ``Identity()`` on SQLite)."""
+    noise = compare_database(rewritten.original, url)
+    return [d for d in compare_database(rewritten.root, url) if d not in noise]
 
 
 def test_schema_is_identical_on_postgresql(rewritten, postgres_url):
     create_schema(rewritten.original, postgres_url)
     try:
-        assert compare_database(rewritten.root, postgres_url) == []
+        assert database_differences(rewritten, postgres_url) == []
     finally:
         subprocess.run([sys.executable, "-c", _DROP, postgres_url], check=True, timeout=120)
 

@@ -93,8 +93,8 @@ def column_spec(ix: Index, attr: Attr, col: Column) -> ColumnSpec:
             ix.binding_of(ix.ref(plain)).kind in ("assign", "alias")
         if inner.kind == "str":
             raise Unsupported(f"string annotation {inner.text} on column {attr.name}")
-        if not is_alias and plain.kind != "subscript":
-            ann_text = inner.text
+        if not is_alias and not (plain.kind == "subscript" and plain.ref == "typing:Annotated"):
+            ann_text = inner.text  # the annotation as written: Optional[str], dict[str, Any], MyEnum
         if carried is not None and is_alias:
             ref = ix.ref(plain)
             carried_module = ref.rsplit(".", 1)[0] if ref and "." in ref else None
@@ -144,8 +144,10 @@ def column_spec(ix: Index, attr: Attr, col: Column) -> ColumnSpec:
     if col.custom_type is None and col.python_type in ("Any", "") and type_expr is None:
         raise Unsupported(f"unknown type of column {attr.name}")
     base_type = col.python_type if col.python_type and col.python_type.isidentifier() else "Any"
+    module = col.owner.rsplit(".", 1)[0]
+    local_class = base_type in ix.bindings.get(module, {})  # an Enum of the project, imported or defined here
     if col.custom_type is not None or base_type not in PY_IMPORTS and base_type not in BUILTIN_TYPES:
-        if ann_text is None:
+        if ann_text is None and not (local_class and col.custom_type is None):
             base_type = "Any"
     optional = col.nullable and not col.primary_key
     if ann_text is not None:
@@ -173,6 +175,8 @@ def native_type(spec: ColumnSpec, ix: Index) -> tuple[dict[str, str], bool]:
     col = spec.column
     if spec.type_expr is None:
         # inferred by SQLAlchemy from the annotation: SQLModel agrees except for datetime (timezone)
+        if col.type_name == "Enum":
+            return {}, False  # both build Enum(TheEnum) from the annotation
         if col.type_name in ("DateTime",) or spec.base_type not in SIMPLE_TYPES and spec.base_type != "UUID":
             return {}, True
         return {}, False
@@ -326,8 +330,16 @@ def relationship_field(ix: Index, attr: Attr, rel: Relationship, owner_table: st
     collection = _collection(ix, attr, rel, call, target_name, owner_table, tables, fks)
     if collection is None:
         raise Unsupported(f"relationship {attr.name}: cannot tell a collection from a scalar")
-    annotation = f'list["{target_name}"]' if collection else f'Optional["{target_name}"]'
-    imports = set() if collection else {("typing", "Optional")}
+    optional = True
+    ann = attr.annotation
+    if ann is not None and ann.kind == "subscript" and ann.ref == "sqlalchemy:Mapped" and ann.args:
+        optional = split_optional(ann.args[0])[1]  # Mapped["Room"] says the object is always there
+    if collection:
+        annotation, imports = f'list["{target_name}"]', set()
+    elif optional:
+        annotation, imports = f'Optional["{target_name}"]', {("typing", "Optional")}
+    else:
+        annotation, imports = f'"{target_name}"', set()
     args: list[tuple[str, str]] = []
     sa_kwargs: list[tuple[str, str]] = []
     for key, value in call.kwargs:

@@ -395,6 +395,8 @@ class Planner:
                     decl.imports |= self._carried_imports(a, sinfo.schema.module, m.module)
                 except Unsupported:
                     continue
+                if not exact:
+                    continue  # another default: the schema keeps its field, the table model its column
                 key = " ".join(a.annotation.text.split()) + "=" + (" ".join(a.value.text.split()) if a.value else "")
                 cands[a.name] = (key, decl, exact)
             if cands:

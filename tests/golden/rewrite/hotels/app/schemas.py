@@ -31,6 +31,8 @@ class SRoomAdd(BaseModel):
 class SRoom(RoomBase):
     model_config = ConfigDict(from_attributes=True)
 
+    capacity: int
+
 
 class SRoomNumber(BaseModel):
     id: int

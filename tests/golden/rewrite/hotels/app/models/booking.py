@@ -1,5 +1,4 @@
 from datetime import date, datetime
-from typing import Optional
 
 from sqlalchemy import DateTime, func
 from sqlmodel import Field, Relationship
@@ -23,4 +22,4 @@ class Booking(BookingBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(sa_type=DateTime(timezone=True), sa_column_kwargs={"server_default": func.now()})
 
-    room: Optional["Room"] = Relationship()
+    room: "Room" = Relationship()

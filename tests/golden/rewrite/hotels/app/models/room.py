@@ -1,5 +1,4 @@
 from decimal import Decimal
-from typing import Optional
 
 from sqlalchemy import Numeric, String
 from sqlmodel import Field, Relationship
@@ -15,7 +14,6 @@ class RoomBase(SQLModelBase):
     hotel_id: int = Field(foreign_key="hotels.id", ondelete="CASCADE", index=True)
     number: str = Field(sa_type=String(100))
     price: Decimal = Field(sa_type=Numeric(10, 2))
-    capacity: int
 
 
 class Room(RoomBase, table=True):
@@ -23,4 +21,4 @@ class Room(RoomBase, table=True):
 
     capacity: int = Field(default=2)
 
-    hotel: Optional["Hotel"] = Relationship(back_populates="rooms")
+    hotel: "Hotel" = Relationship(back_populates="rooms")

@@ -1,0 +1,469 @@
+"""The rewrite on small projects: what each construct becomes, exactness proven by SQLAlchemy's own DDL,
+formatting and comments kept, and the safety of writing (git, failures, bad input)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write_tree
+from sqlmig.config import Config
+from sqlmig.migration.compare import compare_ddl, snapshot
+from sqlmig.rewrite.apply import Change, compute, write_all
+from sqlmig.run import run
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+
+DB = """
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    pass
+"""
+
+
+def rewrite_tree(root: Path, only=None) -> dict[str, str]:
+    """Rewrite in process; the new text of every changed file."""
+    r = run([str(root)], Config(), use_cache=False)
+    out = compute(Path(r.root), r.result, only)
+    return {c.path: c.after.decode("utf-8") for c in out.changes}
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sqlmig", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_every_column_kind_keeps_its_ddl(tmp_path):
+    """Identity, renamed columns, comments, server defaults, onupdate, FK options, enums, JSON, UUID, naive
+    and aware datetimes, numeric precision: the DDL SQLAlchemy compiles is the same before and after."""
+    before_root = tmp_path / "before"
+    shutil.copytree(FIXTURES / "rewrite_columns", before_root)
+    after_root = tmp_path / "after"
+    shutil.copytree(FIXTURES / "rewrite_columns", after_root)
+    proc = cli("rewrite", ".", "--no-cache", cwd=after_root)
+    assert proc.returncode == 0, proc.stderr
+    assert "migrate app.models.Thing" in proc.stderr and "migrate app.models.Owner" in proc.stderr
+    before, after = snapshot(before_root), snapshot(after_root)
+    cmp = compare_ddl(before, after, ("postgresql", "sqlite", "mysql"))
+    assert cmp.differences == []
+    assert set(before["tables"]) == {"things", "owners"}
+    models = (after_root / "app/models.py").read_text(encoding="utf-8")
+    # native Field arguments where SQLModel says the same; sa_* only for the rest
+    # (pydantic's Field stays bound for OwnerCreate, so SQLModel's is written qualified)
+    assert "    price: Decimal = sqlmodel.Field(max_digits=12, decimal_places=4)\n" in models
+    assert ('    at_tz: datetime | None = sqlmodel.Field(sa_type=DateTime(timezone=True), sa_column_kwargs='
+            '{"server_default": func.now(), "onupdate": func.now()})\n') in models
+    assert "    at: datetime | None = sqlmodel.Field(sa_type=DateTime)\n" in models  # naive stays naive
+    assert '    parent_id: int | None = sqlmodel.Field(foreign_key="things.id", ondelete="SET NULL")\n' in models
+    assert ('    owner_id: int = sqlmodel.Field(sa_column_args=[ForeignKey("owners.id", onupdate="CASCADE")])\n'
+            in models)
+    assert "    colour: Colour = sqlmodel.Field(sa_type=Enum(Colour))\n" in models
+    assert '    small: int = sqlmodel.Field(default=3, sa_type=SmallInteger)\n' in models
+    # the schema keeps its pattern= (pydantic-only) field; pydantic's Field stays imported for it
+    assert 'name: str = Field(max_length=80, pattern="^[a-z]+$")' in models
+    assert "import sqlmodel\n" in models and "= sqlmodel.Field(" in models
+
+
+def _project(tmp_path: Path, models: str, schemas: str | None = None, extra: dict | None = None) -> Path:
+    files = {"app/__init__.py": "", "app/db.py": DB, "app/models.py": models}
+    if schemas is not None:
+        files["app/schemas.py"] = schemas
+    files.update(extra or {})
+    return write_tree(tmp_path, files)
+
+
+def test_shared_fields_move_to_a_base_and_the_schema_is_rebased(tmp_path):
+    root = _project(tmp_path, """
+        from typing import Optional
+
+        from sqlalchemy import Column, Integer, String
+
+        from app.db import Base
+
+
+        class Author(Base):
+            # people who write
+            __tablename__ = "authors"
+
+            id = Column(Integer, primary_key=True)
+            name = Column(String(40), nullable=False)  # shown on the site
+            bio = Column(String(500))
+            hashed_password = Column(String(100), nullable=False)
+        """, """
+        from typing import Optional
+
+        from pydantic import BaseModel, Field, field_validator
+
+
+        class AuthorCreate(BaseModel):
+            \"\"\"What a client sends.\"\"\"
+
+            name: str = Field(min_length=2, max_length=40)
+            bio: Optional[str] = None
+            password: str
+
+            @field_validator("name")
+            @classmethod
+            def strip(cls, value):
+                return value.strip()
+
+
+        class AuthorUpdate(BaseModel):
+            name: Optional[str] = None
+            bio: Optional[str] = None
+        """)
+    out = rewrite_tree(root)
+    assert out["app/models.py"] == '''from typing import Optional
+
+from sqlalchemy import String
+from sqlmodel import Field
+
+from app.db import SQLModelBase
+
+
+class AuthorBase(SQLModelBase):
+    """Fields Author shares with AuthorCreate."""
+
+    name: str = Field(min_length=2, max_length=40)
+    bio: Optional[str] = Field(default=None, sa_type=String(500))
+
+
+class Author(AuthorBase, table=True):
+    # people who write
+    __tablename__ = "authors"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # shown on the site
+    hashed_password: str = Field(max_length=100)
+'''
+    assert out["app/schemas.py"] == '''from typing import Optional
+
+from pydantic import BaseModel, field_validator
+
+from app.models import AuthorBase
+
+
+class AuthorCreate(AuthorBase):
+    """What a client sends."""
+
+    password: str
+
+    @field_validator("name")
+    @classmethod
+    def strip(cls, value):
+        return value.strip()
+
+
+class AuthorUpdate(BaseModel):
+    name: Optional[str] = None
+    bio: Optional[str] = None
+'''
+
+
+def test_drifting_schema_field_is_not_shared(tmp_path):
+    """A schema whose max_length is wider than the column, or whose default differs, keeps its own field."""
+    root = _project(tmp_path, """
+        from sqlalchemy import Boolean, Column, Integer, String
+
+        from app.db import Base
+
+
+        class Post(Base):
+            __tablename__ = "posts"
+
+            id = Column(Integer, primary_key=True)
+            title = Column(String(100), nullable=False)
+            published = Column(Boolean, nullable=False, default=False)
+            slug = Column(String(50), nullable=False)
+        """, """
+        from pydantic import BaseModel, Field
+
+
+        class PostCreate(BaseModel):
+            title: str = Field(max_length=300)
+            published: bool = True
+            slug: str
+        """)
+    out = rewrite_tree(root)
+    models = out["app/models.py"]
+    assert "class PostBase(SQLModelBase):" in models
+    assert "    slug: str = Field(sa_type=String(50))\n" in models  # no max_length: the schema had none
+    assert "    title: str = Field(max_length=100)\n" in models  # stays on the table model
+    assert "    published: bool = Field(default=False)\n" in models
+    schema = out["app/schemas.py"]
+    assert "    title: str = Field(max_length=300)\n    published: bool = True\n" in schema
+    assert "slug" not in schema and "class PostCreate(PostBase):" in schema
+
+
+def test_field_name_taken_by_pydantic_is_not_shadowed(tmp_path):
+    root = _project(tmp_path, """
+        from pydantic import BaseModel, Field
+        from sqlalchemy import Column, Integer, String
+
+        from app.db import Base
+
+
+        class Tag(Base):
+            __tablename__ = "tags"
+
+            id = Column(Integer, primary_key=True)
+            label = Column(String(30), nullable=False)
+
+
+        class TagIn(BaseModel):
+            label: str = Field(pattern="^[a-z]+$")
+        """)
+    models = rewrite_tree(root)["app/models.py"]
+    assert "import sqlmodel\n" in models
+    assert "    label: str = sqlmodel.Field(max_length=30)\n" in models
+    assert 'label: str = Field(pattern="^[a-z]+$")' in models
+    assert "from pydantic import BaseModel, Field\n" in models
+
+
+def test_relationship_directions_and_options(tmp_path):
+    root = _project(tmp_path, """
+        from sqlalchemy import Column, ForeignKey, Integer, String, Table
+        from sqlalchemy.orm import relationship
+
+        from app.db import Base
+
+        links = Table(
+            "links", Base.metadata,
+            Column("a_id", ForeignKey("a.id"), primary_key=True),
+            Column("b_id", ForeignKey("b.id"), primary_key=True),
+        )
+
+
+        class A(Base):
+            __tablename__ = "a"
+
+            id = Column(Integer, primary_key=True)
+            children = relationship("B", back_populates="parent", cascade="all, delete-orphan",
+                                    order_by="B.id", passive_deletes=True)
+            linked = relationship("B", secondary=links, lazy="selectin")
+            single = relationship("B", uselist=False, viewonly=True)
+
+
+        class B(Base):
+            __tablename__ = "b"
+
+            id = Column(Integer, primary_key=True)
+            a_id = Column(Integer, ForeignKey("a.id", ondelete="CASCADE"), nullable=False)
+            parent = relationship("A", back_populates="children")
+        """)
+    models = rewrite_tree(root)["app/models.py"]
+    assert ('    children: list["B"] = Relationship(back_populates="parent", cascade_delete=True, '
+            'passive_deletes=True, sa_relationship_kwargs={"order_by": "B.id"})\n') in models
+    assert ('    linked: list["B"] = Relationship(sa_relationship_kwargs={"secondary": links, '
+            '"lazy": "selectin"})\n') in models
+    assert ('    single: Optional["B"] = Relationship(sa_relationship_kwargs={"uselist": False, '
+            '"viewonly": True})\n') in models
+    assert '    parent: Optional["A"] = Relationship(back_populates="children")\n' in models
+
+
+def test_what_cannot_be_expressed_stays_on_sqlalchemy_with_its_reason(tmp_path):
+    root = _project(tmp_path, """
+        from sqlalchemy import Column, Integer, String
+        from sqlalchemy.orm import deferred
+
+        from app.db import Base
+
+
+        class Stamped:
+            created = Column(Integer)
+
+            def touch(self):
+                pass
+
+
+        class Doc(Stamped, Base):
+            __tablename__ = "docs"
+
+            id = Column(Integer, primary_key=True)
+            body = deferred(Column(String(10)))
+            LIMIT = 10
+
+
+        class Plain(Base):
+            __tablename__ = "plain"
+
+            id = Column(Integer, primary_key=True)
+        """)
+    proc = cli("rewrite", ".", "--dry-run", "--no-cache", cwd=root)
+    assert proc.returncode == 1
+    lines = [line for line in proc.stderr.splitlines() if line.startswith(("keep", "migrate"))]
+    assert lines == [
+        "migrate app.models.Plain (app/models.py)",
+        "keep    app.models.Doc (app/models.py): deferred() column body; class attribute LIMIT; "
+        "mixin Stamped is more than columns",
+    ]
+    assert "class Doc(Stamped, Base):" not in proc.stdout
+
+
+def test_mixin_shared_with_a_kept_model_keeps_both(tmp_path):
+    root = _project(tmp_path, """
+        from sqlalchemy import Column, DateTime, Integer, func
+        from sqlalchemy.ext.hybrid import hybrid_property
+
+        from app.db import Base
+
+
+        class Stamp:
+            created = Column(DateTime, server_default=func.now())
+
+
+        class Good(Stamp, Base):
+            __tablename__ = "good"
+
+            id = Column(Integer, primary_key=True)
+
+
+        class Bad(Stamp, Base):
+            __tablename__ = "bad"
+
+            id = Column(Integer, primary_key=True)
+
+            @hybrid_property
+            def double(self):
+                return self.id * 2
+        """)
+    assert rewrite_tree(root) == {}
+    proc = cli("rewrite", ".", "--dry-run", "--no-cache", cwd=root)
+    assert "keep    app.models.Good (app/models.py): mixin Stamp is shared with a model that stays" in proc.stderr
+
+
+def test_crlf_and_a_latin1_cookie_survive(tmp_path):
+    models = (
+        "# -*- coding: latin-1 -*-\r\n"
+        "from sqlalchemy import Column, Integer, String\r\n"
+        "\r\n"
+        "from app.db import Base\r\n"
+        "\r\n"
+        "\r\n"
+        "class Caf\xe9Item(Base):\r\n"
+        "    \"\"\"Caf\xe9 items.\"\"\"\r\n"
+        "\r\n"
+        "    __tablename__ = \"items\"\r\n"
+        "\r\n"
+        "    id = Column(Integer, primary_key=True)\r\n"
+        "    name = Column(String(20), nullable=False)  # na\xefve\r\n"
+    ).encode("latin-1")
+    root = write_tree(tmp_path, {"app/__init__.py": "", "app/db.py": DB, "app/models.py": models})
+    r = run([str(root)], Config(), use_cache=False)
+    change = compute(Path(r.root), r.result).changes
+    new = next(c.after for c in change if c.path == "app/models.py")
+    assert b"\n" not in new.replace(b"\r\n", b"")  # every line still ends in CRLF
+    text = new.decode("latin-1")
+    assert "class Caf\xe9Item(SQLModelBase, table=True):" in text
+    assert "    name: str = Field(max_length=20)  # na\xefve\r\n" in text
+
+
+def test_only_limits_the_rewrite(tmp_path):
+    root = _project(tmp_path, """
+        from sqlalchemy import Column, Integer
+
+        from app.db import Base
+
+
+        class One(Base):
+            __tablename__ = "one"
+            id = Column(Integer, primary_key=True)
+        """, extra={"app/other.py": """
+        from sqlalchemy import Column, Integer
+
+        from app.db import Base
+
+
+        class Two(Base):
+            __tablename__ = "two"
+            id = Column(Integer, primary_key=True)
+        """})
+    out = rewrite_tree(root, only=["app.other"])
+    assert sorted(out) == ["app/db.py", "app/other.py"]
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@t"})
+
+
+SIMPLE = """
+from sqlalchemy import Column, Integer
+
+from app.db import Base
+
+
+class One(Base):
+    __tablename__ = "one"
+    id = Column(Integer, primary_key=True)
+"""
+
+
+def test_refuses_uncommitted_changes_unless_forced(tmp_path):
+    root = _project(tmp_path, SIMPLE)
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "init")
+    (root / "app/models.py").write_text(SIMPLE + "# edited\n", encoding="utf-8")
+    before = (root / "app/models.py").read_bytes()
+    proc = cli("rewrite", ".", "--no-cache", cwd=root)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines()[-1] == (
+        "sqlmig: error: uncommitted changes in app/models.py; commit them or use --force")
+    assert (root / "app/models.py").read_bytes() == before
+    proc = cli("rewrite", ".", "--no-cache", "--force", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert "class One(SQLModelBase, table=True):" in (root / "app/models.py").read_text(encoding="utf-8")
+
+
+def test_read_only_file_means_nothing_is_written(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root writes into read-only files")
+    root = _project(tmp_path, SIMPLE)
+    before = {p: p.read_bytes() for p in root.rglob("*.py")}
+    os.chmod(root / "app/models.py", 0o444)
+    proc = cli("rewrite", ".", "--no-cache", cwd=root)
+    assert proc.returncode == 2
+    assert "not written app/models.py" in proc.stderr
+    assert {p: p.read_bytes() for p in root.rglob("*.py")} == before
+
+
+def test_a_failed_rename_puts_every_file_back(tmp_path, monkeypatch):
+    a, b = tmp_path / "a.py", tmp_path / "b.py"
+    a.write_bytes(b"A = 1\n")
+    b.write_bytes(b"B = 1\n")
+    real = os.replace
+    calls = []
+
+    def flaky(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "replace", flaky)
+    report = write_all(tmp_path, [Change("a.py", b"A = 1\n", b"A = 2\n"), Change("b.py", b"B = 1\n", b"B = 2\n")])
+    assert report.written == []
+    assert ("b.py", "No space left on device") in report.failed
+    assert ("a.py", "not written: another file failed") in report.failed
+    assert (a.read_bytes(), b.read_bytes()) == (b"A = 1\n", b"B = 1\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py", "b.py"]  # no temporary left behind
+
+
+def test_bad_input_is_one_line_and_exit_2(tmp_path):
+    proc = cli("rewrite", str(tmp_path / "missing"), cwd=tmp_path)
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+    root = _project(tmp_path / "p", SIMPLE, extra={"app/broken.py": "def (:\n"})
+    proc = cli("rewrite", ".", "--no-cache", cwd=root)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines()[-1] == "sqlmig: error: app/broken.py does not parse; fix it before rewriting"
+    assert "SQLModel" not in (root / "app/models.py").read_text(encoding="utf-8")
