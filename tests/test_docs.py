@@ -28,3 +28,22 @@ def test_readme_test_command_is_what_ci_runs():
     install_and_run, run_tests = setup
     assert "python3 -m venv .venv" in install_and_run and "sqlmig analyze sample_projects/" in install_and_run
     assert run_tests in ci.splitlines()
+
+
+def test_readme_rewrite_diff_is_real(tmp_path):
+    """The README's payroll diff and summary are what `sqlmig rewrite --dry-run` prints today."""
+    import shutil
+    import subprocess
+    import sys
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## sqlmig rewrite", 1)[1]
+    summary, diff = re.findall(r"```(?:diff)?\n(.*?)```", section, re.S)[1:3]
+    project = tmp_path / "payroll"
+    shutil.copytree(ROOT / "sample_projects/payroll", project,
+                    ignore=shutil.ignore_patterns("__pycache__", ".sqlmig_cache", "*.db"))
+    proc = subprocess.run([sys.executable, "-m", "sqlmig", "rewrite", ".", "--dry-run", "--no-cache"],
+                          cwd=project, capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stdout == diff
+    assert proc.stderr == summary
