@@ -217,6 +217,8 @@ def rewrite(
         "--only", help="Migrate only this module, class or path (repeatable).")] = [],  # noqa: B006
     exclude: ExcludeOpt = [],  # noqa: B006
     force: Annotated[bool, typer.Option("--force", help="Write even over uncommitted changes.")] = False,
+    queries: Annotated[bool, typer.Option(
+        "--queries", help="Also switch sessions to SQLModel's and select(M) queries to session.exec().")] = False,
     config_file: ConfigOpt = None,
     no_cache: NoCacheOpt = False,
     jobs: JobsOpt = None,
@@ -230,7 +232,7 @@ def rewrite(
     cfg = _config(paths, config_file, [], [], [], None, None)
     if exclude:
         cfg = dataclasses.replace(cfg, extend_exclude=tuple(cfg.extend_exclude) + tuple(exclude))
-    code = run_rewrite(paths, cfg, dry_run=dry_run, only=only or None, force=force,
+    code = run_rewrite(paths, cfg, dry_run=dry_run, only=only or None, force=force, queries=queries,
                        execute=lambda: _execute(paths, cfg, no_cache, jobs))
     raise typer.Exit(code)
 

@@ -467,3 +467,104 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines()[-1] == "sqlmig: error: app/broken.py does not parse; fix it before rewriting"
     assert "SQLModel" not in (root / "app/models.py").read_text(encoding="utf-8")
+
+
+QUERIES = {
+    "app/__init__.py": "",
+    "app/db.py": DB + """
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+engine = create_engine("sqlite://")
+SessionLocal = sessionmaker(bind=engine)
+""",
+    "app/models.py": """
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.ext.hybrid import hybrid_property
+
+from app.db import Base
+
+
+class Item(Base):
+    __tablename__ = "items"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(20), nullable=False)
+
+
+class Legacy(Base):
+    __tablename__ = "legacy"
+
+    id = Column(Integer, primary_key=True)
+
+    @hybrid_property
+    def twice(self):
+        return self.id * 2
+""",
+    "app/repo.py": """
+from sqlalchemy import select, text
+
+from app.models import Item, Legacy
+
+
+class Repo:
+    model = None
+
+    def __init__(self, session):
+        self.session = session
+
+    def all(self):
+        result = self.session.execute(select(self.model).order_by(self.model.id))
+        return result.scalars().all()
+
+
+class ItemRepo(Repo):
+    model = Item
+
+
+def items(session):
+    return session.execute(select(Item).where(Item.id > 0)).scalars().all()
+
+
+def first_item(session):
+    return session.scalars(select(Item)).first()
+
+
+def pairs(session):
+    return session.execute(select(Item.id, Item.name)).all()
+
+
+def legacy(session):
+    return session.execute(select(Legacy)).scalars().all()
+
+
+def raw(session):
+    return session.execute(text("SELECT 1")).scalars().all()
+
+
+def reused(session):
+    result = session.execute(select(Item))
+    print(result)
+    return result.scalars().all()
+""",
+}
+
+
+def test_queries_rewrites_only_orm_selects_of_tables(tmp_path):
+    root = write_tree(tmp_path, QUERIES)
+    r = run([str(root)], Config(), use_cache=False)
+    out = {c.path: c.after.decode() for c in compute(Path(r.root), r.result, queries=True).changes}
+    repo = out["app/repo.py"]
+    assert "from sqlalchemy import text\nfrom sqlmodel import select\n" in repo
+    # Repo.model is None in the base class: not every binding is a table, so the generic method stays
+    assert "        result = self.session.execute(select(self.model).order_by(self.model.id))\n" in repo
+    assert "    return session.exec(select(Item).where(Item.id > 0)).all()\n" in repo
+    assert "    return session.exec(select(Item)).first()\n" in repo
+    assert "    return session.execute(select(Item.id, Item.name)).all()\n" in repo  # several columns
+    assert "    return session.execute(select(Legacy)).scalars().all()\n" in repo  # stays on SQLAlchemy
+    assert '    return session.execute(text("SELECT 1")).scalars().all()\n' in repo
+    assert "    result = session.execute(select(Item))\n    print(result)\n" in repo  # used otherwise
+    db = out["app/db.py"]
+    # Session is already SQLAlchemy's in this module: SQLModel's comes in under another name
+    assert "from sqlmodel import Session as SQLModelSession, SQLModel\n" in db
+    assert "SessionLocal = sessionmaker(bind=engine, class_=SQLModelSession)\n" in db

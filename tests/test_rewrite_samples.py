@@ -179,3 +179,23 @@ def test_dry_run_writes_nothing_and_its_patch_applies(name, tmp_path):
     written = copy_sample(name, tmp_path / "written")
     assert sqlmig("rewrite", ".", "--no-cache", cwd=written).returncode == 0
     assert tree_bytes(applied) == {p: b for p, b in tree_bytes(written).items()}
+
+
+@pytest.mark.parametrize("name", ["hotels", "blog"])
+def test_queries_option_end_to_end(name, tmp_path):
+    """``--queries`` on an async (hotels: a generic repository over ``self.model``) and a sync sample:
+    sessions become SQLModel's, ORM selects of tables use ``exec()``, and the suite still passes."""
+    root = copy_sample(name, tmp_path)
+    before = snapshot(root)
+    proc = sqlmig("rewrite", ".", "--no-cache", "--queries", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (root / "app").rglob("*.py"))
+    assert ".exec(select(" in source
+    after = snapshot(root)
+    assert compare_ddl(before, after).differences == []
+    assert compare_openapi(before, after).differences == []
+    suite = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=root,
+                           capture_output=True, text=True, timeout=300)
+    assert suite.returncode == 0, suite.stdout[-3000:]
+    again = sqlmig("rewrite", ".", "--dry-run", "--no-cache", "--queries", cwd=root)
+    assert (again.returncode, again.stdout) == (0, "")

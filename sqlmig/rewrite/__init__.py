@@ -25,13 +25,13 @@ def _summary(outcome, out) -> None:
 
 
 def run_rewrite(paths: list[str], config: Config, dry_run: bool, only: list[str] | None, force: bool,
-                execute: Callable) -> int:
+                execute: Callable, queries: bool = False) -> int:
     run = execute()
     root = Path(run.root)
     errors = [m for m in run.result.modules if m.error is not None and m.error[0] == "SQM001"]
     if errors:
         raise RewriteError(f"{errors[0].path} does not parse; fix it before rewriting")
-    outcome = compute(root, run.result, only)
+    outcome = compute(root, run.result, only, queries=queries)
     _summary(outcome, sys.stderr)
     if dry_run:
         prefix = ""

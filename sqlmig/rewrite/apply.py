@@ -12,6 +12,11 @@ from pathlib import Path
 from sqlmig.analyze import Result
 from sqlmig.rewrite.codemod import RewriteError, apply_edit
 from sqlmig.rewrite.plan import Plan, Planner
+from sqlmig.rewrite.queries import rewrite_queries
+
+
+def planner_index(plan: Plan):
+    return plan.index
 
 
 @dataclass
@@ -27,14 +32,27 @@ class Outcome:
     changes: list[Change] = field(default_factory=list)
 
 
-def compute(root: Path, result: Result, only: list[str] | None = None) -> Outcome:
+def compute(root: Path, result: Result, only: list[str] | None = None, queries: bool = False) -> Outcome:
     plan = Planner(result, only).plan()
     out = Outcome(plan)
-    for path in sorted(plan.files):
-        edit = plan.files[path]
+    paths = set(plan.files)
+    tables: set[str] = set()
+    by_path = {m.path: m.module for m in result.modules}
+    if queries:
+        tables = {m.qualname for m in plan.models if m.status in ("migrate", "sqlmodel")}
+        for facts in result.modules:
+            if facts.error is None and any(
+                    c.name in ("execute", "scalars", "sessionmaker", "async_sessionmaker") for c in facts.calls):
+                paths.add(facts.path)
+    for path in sorted(paths):
         source = (root / path).read_bytes()
+        new = source
         try:
-            new = apply_edit(source, edit, plan.first_party)
+            if path in plan.files:
+                new = apply_edit(new, plan.files[path], plan.first_party)
+            if queries and tables:
+                new = rewrite_queries(new, by_path[path], planner_index(plan), tables, plan.first_party,
+                                      sessions_only=_is_test(path))
         except RewriteError:
             raise
         except Exception as exc:  # LibCST could not express an edit: never write a guess
@@ -42,6 +60,14 @@ def compute(root: Path, result: Result, only: list[str] | None = None) -> Outcom
         if new != source:
             out.changes.append(Change(path, source, new))
     return out
+
+
+def _is_test(path: str) -> bool:
+    """Test code keeps its queries (only its session factories switch, like the application's): the
+    project's own assertions then run unchanged against the result."""
+    parts = path.split("/")
+    name = parts[-1]
+    return any(p in ("tests", "test") for p in parts[:-1]) or name.startswith("test_") or name == "conftest.py"
 
 
 def _decode(data: bytes) -> str:

@@ -67,14 +67,14 @@ def add_imports(module: cst.Module, wanted: list[tuple[str, str]], first_party: 
     return module.with_changes(body=body)
 
 
-def _already(module: cst.Module, body, mod: str, name: str) -> bool:
+def _already(module: cst.Module, body, mod: str, name: str, asname: str | None = None) -> bool:
     for stmt in body:
         if not _is_import(stmt):
             continue
         small = stmt.body[0]
         if name and isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None \
                 and module.code_for_node(small.module) == mod and not isinstance(small.names, cst.ImportStar):
-            if any(module.code_for_node(a.name) == name and a.asname is None for a in small.names):
+            if any(module.code_for_node(a.name) == name and _asname(a) == asname for a in small.names):
                 return True
         if not name and isinstance(small, cst.Import):
             if any(module.code_for_node(a.name) == mod and a.asname is None for a in small.names):
@@ -83,7 +83,8 @@ def _already(module: cst.Module, body, mod: str, name: str) -> bool:
 
 
 def _add_one(module: cst.Module, body: list, mod: str, name: str, first_party: frozenset[str]) -> list:
-    if _already(module, body, mod, name):
+    name, _, asname = name.partition(" as ")
+    if _already(module, body, mod, name, asname or None):
         return body
     # merge into an existing ``from mod import ...`` line
     if name:
@@ -98,7 +99,7 @@ def _add_one(module: cst.Module, body: list, mod: str, name: str, first_party: f
                 pos = len(names)
                 if existing == sorted(existing, key=str.lower):
                     pos = next((k for k, e in enumerate(existing) if e.lower() > name.lower()), len(names))
-                new_alias = cst.ImportAlias(cst.Name(name))
+                new_alias = cst.ImportAlias(cst.Name(name), asname=cst.AsName(cst.Name(asname)) if asname else None)
                 if pos == len(names):
                     last = names[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
                     names = [*names[:-1], last, new_alias.with_changes(comma=names[-1].comma)]
@@ -106,7 +107,7 @@ def _add_one(module: cst.Module, body: list, mod: str, name: str, first_party: f
                     names.insert(pos, new_alias.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))))
                 body[i] = stmt.with_changes(body=[small.with_changes(names=names)])
                 return body
-    code = f"from {mod} import {name}\n" if name else f"import {mod}\n"
+    code = (f"from {mod} import {name}" + (f" as {asname}" if asname else "") + "\n") if name else f"import {mod}\n"
     new = cst.parse_statement(code)
     group = _group(mod, first_party)
     # the import block: leading docstring skipped, up to the first statement that is not an import
@@ -157,9 +158,10 @@ def _add_one(module: cst.Module, body: list, mod: str, name: str, first_party: f
     return body
 
 
-def remove_unused(module: cst.Module, candidates: set[str]) -> cst.Module:
-    """Drop top-level import bindings named in ``candidates`` that nothing in the module reads any more."""
-    if not candidates:
+def remove_unused(module: cst.Module, candidates: set[str], force: set[str] | None = None) -> cst.Module:
+    """Drop top-level import bindings named in ``candidates`` that nothing in the module reads any more
+    (and those in ``force``, which the caller rebinds)."""
+    if not candidates and not force:
         return module
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     scopes = wrapper.resolve(ScopeProvider)
@@ -174,6 +176,7 @@ def remove_unused(module: cst.Module, candidates: set[str]) -> cst.Module:
         assignments = global_scope[name]
         if all(not a.references for a in assignments):
             unused.add(name)
+    unused |= force or set()
     if not unused:
         return module
     body: list = []
@@ -204,6 +207,10 @@ def remove_unused(module: cst.Module, candidates: set[str]) -> cst.Module:
             carry, comments = None, []
         body.append(stmt)
     return module.with_changes(body=body)
+
+
+def _asname(alias: cst.ImportAlias) -> str | None:
+    return alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else None
 
 
 def _bound_name(module: cst.Module, alias: cst.ImportAlias, plain: bool) -> str:

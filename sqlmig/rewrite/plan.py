@@ -83,6 +83,7 @@ class Plan:
     models: list[ModelPlan]
     files: dict[str, FileEdit]
     first_party: frozenset[str] = frozenset()
+    index: Index | None = None
 
     @property
     def migrated(self) -> list[ModelPlan]:
@@ -260,7 +261,7 @@ class Planner:
         if migrating:
             self._emit(migrating, plans, decls, users)
         first_party = frozenset(m.split(".", 1)[0] for m in self.ix.modules)
-        return Plan(list(plans.values()), self.files, first_party)
+        return Plan(list(plans.values()), self.files, first_party, self.ix)
 
     # ------------------------------------------------------------------ edits
 
