@@ -13,7 +13,7 @@ import libcst as cst
 
 from sqlmig.rewrite.errors import RewriteError
 from sqlmig.rewrite.fields import Decl
-from sqlmig.rewrite.imports import add_imports, remove_unused
+from sqlmig.rewrite.imports import add_imports, blank_lines, remove_unused
 from sqlmig.rewrite.plan import ClassEdit, FileEdit, NewClass
 
 SQLMODEL_NAMES = ("Field", "SQLModel", "Relationship")
@@ -72,15 +72,6 @@ def _stmt_name(stmt: cst.CSTNode) -> str | None:
         if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
             return small.targets[0].target.value
     return None
-
-
-def _blank_count(lines) -> int:
-    n = 0
-    for line in lines:
-        if line.comment is not None:
-            break
-        n += 1
-    return n
 
 
 def _comment_lines(stmt: cst.SimpleStatementLine) -> list[cst.EmptyLine]:
@@ -156,7 +147,7 @@ class _Transformer(cst.CSTTransformer):
             if decl is None:
                 assert isinstance(stmt, cst.SimpleStatementLine)
                 if gap is None:
-                    gap = _blank_count(stmt.leading_lines)
+                    gap = blank_lines(stmt.leading_lines)
                 comments.extend(_comment_lines(stmt))
                 continue
             if decl is not stmt:
@@ -165,7 +156,7 @@ class _Transformer(cst.CSTTransformer):
                 stmt = new.with_changes(leading_lines=stmt.leading_lines, trailing_whitespace=stmt.trailing_whitespace)
             if gap is not None or comments:
                 lines = list(stmt.leading_lines)
-                own = _blank_count(lines)
+                own = blank_lines(lines)
                 # the run of removed statements took its blank lines with it: keep the wider gap, except at
                 # the top of the body, where the first removed statement's gap is the right one
                 blanks = gap if not out else max(gap or 0, own)

@@ -44,7 +44,8 @@ def _module_of(module: cst.Module, stmt: cst.SimpleStatementLine) -> tuple[str, 
     return None
 
 
-def _blanks(lines) -> int:
+def blank_lines(lines) -> int:
+    """How many empty lines come before the first comment line."""
     n = 0
     for line in lines:
         if line.comment is not None:
@@ -55,7 +56,7 @@ def _blanks(lines) -> int:
 
 def _with_blanks(stmt: cst.CSTNode, n: int) -> cst.CSTNode:
     lines = list(stmt.leading_lines)
-    rest = lines[_blanks(lines):]
+    rest = lines[blank_lines(lines):]
     return stmt.with_changes(leading_lines=[cst.EmptyLine(indent=False)] * n + rest)
 
 
@@ -152,7 +153,7 @@ def _add_one(module: cst.Module, body: list, mod: str, name: str, first_party: f
     at = start
     if at < len(body):
         new = new.with_changes(leading_lines=[cst.EmptyLine(indent=False)] if start else [])
-        body[at] = _with_blanks(body[at], max(_blanks(body[at].leading_lines), 2 if isinstance(
+        body[at] = _with_blanks(body[at], max(blank_lines(body[at].leading_lines), 2 if isinstance(
             body[at], (cst.ClassDef, cst.FunctionDef)) else 1))
     body.insert(at, new)
     return body
@@ -189,7 +190,7 @@ def remove_unused(module: cst.Module, candidates: set[str], force: set[str] | No
                 else list(small.names)
             keep = [a for a in names if _bound_name(module, a, isinstance(small, cst.Import)) not in unused]
             if names and not keep:
-                blanks = _blanks(stmt.leading_lines)
+                blanks = blank_lines(stmt.leading_lines)
                 carry = blanks if not body else max(blanks, carry or 0)
                 comments += [line for line in stmt.leading_lines if line.comment is not None]
                 if stmt.trailing_whitespace.comment is not None:
@@ -199,10 +200,10 @@ def remove_unused(module: cst.Module, candidates: set[str], force: set[str] | No
                 keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
                 stmt = stmt.with_changes(body=[small.with_changes(names=keep)])
         if carry is not None:
-            stmt = _with_blanks(stmt, carry if not body else max(carry, _blanks(stmt.leading_lines)))
+            stmt = _with_blanks(stmt, carry if not body else max(carry, blank_lines(stmt.leading_lines)))
             if comments:
                 lines = list(stmt.leading_lines)
-                n = _blanks(lines)
+                n = blank_lines(lines)
                 stmt = stmt.with_changes(leading_lines=lines[:n] + comments + lines[n:])
             carry, comments = None, []
         body.append(stmt)
