@@ -237,6 +237,57 @@ def rewrite(
     raise typer.Exit(code)
 
 
+class Dialect(str, Enum):
+    postgresql = "postgresql"
+    sqlite = "sqlite"
+    mysql = "mysql"
+
+
+class VerifyFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def verify(
+    path: Annotated[Path, typer.Argument(help="The project folder (inside a git work tree).")] = Path("."),
+    rev: Annotated[str, typer.Option("--rev", help="The git revision with the original code.")] = "HEAD",
+    dialect: Annotated[list[Dialect], typer.Option(
+        "--dialect", help="Compile the DDL for this dialect (repeatable; default postgresql and sqlite).")] = [],  # noqa: B006
+    database_url: Annotated[str | None, typer.Option(
+        "--database-url", help="An EMPTY database to create the original schema in (default: a temporary "
+                               "SQLite file); the tables are dropped afterwards.")] = None,
+    format: Annotated[VerifyFormat, typer.Option("--format", "-f", help="Output format.")] = VerifyFormat.text,
+) -> None:
+    """Prove the working tree declares the same database schema as --rev.
+
+    This is the only sqlmig command that imports your code: the revision (in a temporary git worktree)
+    and the working tree are each imported in a subprocess. Exit codes: 0 schema unchanged,
+    1 differences, 2 error (e.g. the code does not import).
+    """
+    import json as _json
+
+    from sqlmig.migration.verify import VerifyError
+    from sqlmig.migration.verify import verify as run_verify
+
+    dialects = tuple(d.value for d in dialect) or ("postgresql", "sqlite")
+    try:
+        result = run_verify(path, rev=rev, dialects=dialects, database_url=database_url)
+    except VerifyError as exc:
+        raise UsageError(str(exc)) from None
+    if format is VerifyFormat.json:
+        typer.echo(_json.dumps(result.to_json(), indent=2))
+    else:
+        for line in result.info:
+            typer.echo(f"info: {line}")
+        for line in result.differences:
+            typer.echo(f"difference: {line}")
+        where = f"{', '.join(result.dialects)} DDL and Alembic on {result.database}"
+        typer.echo(f"schema unchanged ({where}, against {result.rev})" if result.unchanged
+                   else f"{len(result.differences)} schema differences ({where}, against {result.rev})")
+    raise typer.Exit(0 if result.unchanged else 1)
+
+
 @app.command()
 def rule(
     code: Annotated[str | None, typer.Argument(help="A rule code such as SQM205.")] = None,

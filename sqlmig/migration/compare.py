@@ -27,8 +27,8 @@ def snapshot(root: Path, **kw) -> dict:
     return _run(root, **kw)
 
 
-def create_schema(root: Path, url: str, **kw) -> None:
-    _run(root, "--create", url, **kw)
+def create_schema(root: Path, url: str, fresh: bool = False, **kw) -> None:
+    _run(root, "--create-fresh" if fresh else "--create", url, **kw)
 
 
 def compare_database(root: Path, url: str, **kw) -> list:

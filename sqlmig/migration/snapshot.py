@@ -124,16 +124,33 @@ def _engine_metadatas(root: Path):
     return metadatas(imported)
 
 
-def create(root: Path, url: str) -> dict:
-    """Create every table the project declares in the database at ``url``."""
-    from sqlalchemy import create_engine
+def create(root: Path, url: str, fresh: bool = False) -> dict:
+    """Create every table the project declares in the database at ``url`` (``fresh``: which must be empty)."""
+    from sqlalchemy import create_engine, inspect
 
     engine = create_engine(url)
+    if fresh:
+        with engine.connect() as conn:
+            existing = inspect(conn).get_table_names()
+        if existing:
+            raise RuntimeError(f"the database is not empty (it has {len(existing)} tables); give an empty one")
     with engine.begin() as conn:
         for md in _engine_metadatas(root):
             md.create_all(conn)
     engine.dispose()
     return {"created": url}
+
+
+def drop(root: Path, url: str) -> dict:
+    """Drop the tables ``create`` made."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for md in _engine_metadatas(root):
+            md.drop_all(conn)
+    engine.dispose()
+    return {"dropped": url}
 
 
 def _render(diff) -> list:
@@ -166,6 +183,10 @@ def main(argv: list[str]) -> int:
     try:
         if len(argv) == 3 and argv[1] == "--create":
             data = create(root, argv[2])
+        elif len(argv) == 3 and argv[1] == "--create-fresh":
+            data = create(root, argv[2], fresh=True)
+        elif len(argv) == 3 and argv[1] == "--drop":
+            data = drop(root, argv[2])
         elif len(argv) == 3 and argv[1] == "--compare":
             data = compare(root, argv[2])
         else:
