@@ -57,6 +57,15 @@ def _ddl_parts(ddl: str) -> tuple[str, list[str], str]:
     return ddl[:start], [line for line in lines if line], ddl[end:]
 
 
+_CONSTRAINT = re.compile(r"^(FOREIGN KEY\s*\([^)]*\)|PRIMARY KEY|UNIQUE\s*\([^)]*\)|CONSTRAINT \S+|CHECK)")
+
+
+def _key(line: str) -> str:
+    """What a DDL line defines: a column's name, or a constraint with its columns."""
+    m = _CONSTRAINT.match(line)
+    return m.group(1) if m else line.split(" ", 1)[0]
+
+
 def compare_ddl(before: dict, after: dict, dialects=("postgresql", "sqlite")) -> Comparison:
     out = Comparison()
     bt, at = before["tables"], after["tables"]
@@ -80,11 +89,12 @@ def compare_ddl(before: dict, after: dict, dialects=("postgresql", "sqlite")) ->
                 out.info.append(f"table {name} ({dialect}): column order {bt[name]['columns']} -> "
                                 f"{at[name]['columns']}")
                 continue
+            only_b = set(lb) - set(la)
             for line in sorted(set(la) - set(lb)):
-                twin = next((x for x in lb if x.split(" ", 1)[0] == line.split(" ", 1)[0]), None)
+                twin = next((x for x in lb if x in only_b and _key(x) == _key(line)), None)
                 out.differences.append(f"table {name} ({dialect}): {line!r} -> {twin!r}")
-            for line in sorted(set(lb) - set(la)):
-                if not any(x.split(" ", 1)[0] == line.split(" ", 1)[0] for x in la):
+            for line in sorted(only_b):
+                if not any(_key(x) == _key(line) for x in set(la) - set(lb)):
                     out.differences.append(f"table {name} ({dialect}): new {line!r}")
             if ha != hb or ta != tb:
                 out.differences.append(f"table {name} ({dialect}): {ta.strip()!r} -> {tb.strip()!r}")

@@ -153,13 +153,30 @@ def drop(root: Path, url: str) -> dict:
     return {"dropped": url}
 
 
-def _render(diff) -> list:
-    if isinstance(diff, list):
-        return [_render(d) for d in diff]
-    if isinstance(diff, tuple):
+def _render(diff):
+    """Alembic's difference tuples as JSON: schema objects become stable, readable strings."""
+    from sqlalchemy import Column, ForeignKeyConstraint, Index, Table, UniqueConstraint
+    from sqlalchemy.sql.schema import CheckConstraint
+
+    if isinstance(diff, (list, tuple)):
         return [_render(d) for d in diff]
     if isinstance(diff, (str, int, float, bool)) or diff is None:
         return diff
+    if isinstance(diff, ForeignKeyConstraint):
+        cols = ", ".join(c.name for c in diff.columns) or ", ".join(diff.column_keys)
+        target = ", ".join(e.target_fullname for e in diff.elements)
+        opts = "".join(f" {k}={v}" for k, v in (("ondelete", diff.ondelete), ("onupdate", diff.onupdate)) if v)
+        return f"FOREIGN KEY {diff.table.name}({cols}) -> {target}{opts}"
+    if isinstance(diff, Index):
+        return f"INDEX {diff.name} ON {diff.table.name if diff.table is not None else '?'}" \
+               f"({', '.join(c.name for c in diff.columns)}){' UNIQUE' if diff.unique else ''}"
+    if isinstance(diff, (UniqueConstraint, CheckConstraint)):
+        kind = "UNIQUE" if isinstance(diff, UniqueConstraint) else "CHECK"
+        return f"{kind} {diff.name or ''} ON {diff.table.name}({', '.join(c.name for c in diff.columns)})"
+    if isinstance(diff, Column):
+        return f"COLUMN {diff.name} {diff.type!r}{'' if diff.nullable else ' NOT NULL'}"
+    if isinstance(diff, Table):
+        return f"TABLE {diff.name}"
     return repr(diff)
 
 
