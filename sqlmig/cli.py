@@ -289,6 +289,47 @@ def verify(
 
 
 @app.command()
+def migrate(
+    path: Annotated[Path, typer.Argument(help="The project folder (inside a git work tree).")] = Path("."),
+    alembic_dir: Annotated[Path | None, typer.Option(
+        "--alembic-dir", help="The folder with env.py (default: script_location of alembic.ini).")] = None,
+    rev: Annotated[str, typer.Option("--rev", help="The git revision with the models before the rewrite.")] = "HEAD",
+    dry_run: Annotated[bool, typer.Option("--dry-run", "--diff", help="Print a unified diff; write nothing.")] = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Prepare Alembic for the SQLModel models and write the revision recording the move.
+
+    Patches env.py (every model module imported, target_metadata set) and script.py.mako
+    (import sqlmodel), and writes a revision stub on the current head: empty when `sqlmig verify`
+    finds the schema unchanged, otherwise Alembic's operations marked for review. Imports your code
+    (through `sqlmig verify`). Exit codes: 0 written or nothing to do, 1 --dry-run with changes, 2 error.
+    """
+    import sys as _sys
+
+    from sqlmig.migration.alembic_setup import MigrateError
+    from sqlmig.migration.migrate import plan_migrate
+    from sqlmig.rewrite.apply import unified_diff, write_all
+
+    cfg = _config([str(path)], None, [], [], [], None, None)
+    outcome = _execute([str(path)], cfg, no_cache, None)
+    root = Path(outcome.root)
+    try:
+        plan = plan_migrate(root, outcome.result, alembic_dir, rev)
+    except MigrateError as exc:
+        raise UsageError(str(exc)) from None
+    for note in plan.notes:
+        typer.echo(note, err=True)
+    if dry_run:
+        _sys.stdout.write(unified_diff(plan.changes))
+        raise typer.Exit(1 if plan.changes else 0)
+    report = write_all(root, plan.changes)
+    for p in report.written:
+        typer.echo(f"wrote {p}", err=True)
+    if report.failed:
+        raise UsageError("; ".join(f"not written {p}: {why}" for p, why in report.failed))
+
+
+@app.command()
 def rule(
     code: Annotated[str | None, typer.Argument(help="A rule code such as SQM205.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="List every rule.")] = False,

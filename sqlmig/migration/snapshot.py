@@ -195,6 +195,32 @@ def compare(root: Path, url: str) -> dict:
     return {"diffs": [_render(d) for d in diffs]}
 
 
+def render(root: Path, url: str) -> dict:
+    """The upgrade and downgrade operations Alembic's autogenerate would write for the project's metadata
+    against the database at ``url``, as Python code."""
+    from alembic.autogenerate import produce_migrations, render_python_code
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    mds = _engine_metadatas(root)
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True,
+                                                     "target_metadata": mds if len(mds) != 1 else mds[0]})
+        script = produce_migrations(ctx, mds if len(mds) != 1 else mds[0])
+        up = render_python_code(script.upgrade_ops, migration_context=ctx)
+        down = render_python_code(script.downgrade_ops, migration_context=ctx)
+        tables = {"drop": [], "create": []}
+        for op in script.upgrade_ops.ops:
+            name = type(op).__name__
+            if name == "DropTableOp":
+                tables["drop"].append(op.table_name)
+            elif name == "CreateTableOp":
+                tables["create"].append(op.table_name)
+    engine.dispose()
+    return {"upgrade": up, "downgrade": down, "tables": tables}
+
+
 def main(argv: list[str]) -> int:
     root = Path(argv[0]).resolve()
     try:
@@ -202,6 +228,8 @@ def main(argv: list[str]) -> int:
             data = create(root, argv[2])
         elif len(argv) == 3 and argv[1] == "--create-fresh":
             data = create(root, argv[2], fresh=True)
+        elif len(argv) == 3 and argv[1] == "--render":
+            data = render(root, argv[2])
         elif len(argv) == 3 and argv[1] == "--drop":
             data = drop(root, argv[2])
         elif len(argv) == 3 and argv[1] == "--compare":

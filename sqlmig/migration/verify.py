@@ -28,6 +28,7 @@ class Verification:
     database: str
     differences: list[str] = field(default_factory=list)
     info: list[str] = field(default_factory=list)
+    operations: dict | None = None  # with render=True and differences: Alembic's code for them
 
     @property
     def unchanged(self) -> bool:
@@ -73,7 +74,7 @@ def alembic_line(diff) -> str:
 
 
 def verify(path: Path, rev: str = "HEAD", dialects: tuple[str, ...] = ("postgresql", "sqlite"),
-           database_url: str | None = None) -> Verification:
+           database_url: str | None = None, render: bool = False) -> Verification:
     root = Path(path).resolve()
     if not root.is_dir():
         raise VerifyError(f"{path} is not a folder")
@@ -109,6 +110,8 @@ def verify(path: Path, rev: str = "HEAD", dialects: tuple[str, ...] = ("postgres
         except ImportFailed as exc:
             raise VerifyError(f"database {result.database}: {exc}") from None
         result.differences += [f"alembic: {alembic_line(d)}" for d in diffs]
+        if render and diffs:
+            result.operations = _run(root, "--render", url)
         if noise:
             result.info.append(f"alembic: {len(noise)} differences the original already has against its own "
                                f"schema on this database were left out")

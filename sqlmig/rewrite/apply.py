@@ -84,10 +84,13 @@ def unified_diff(changes: list[Change], prefix: str = "") -> str:
         a = _decode(ch.before).splitlines(keepends=True)
         b = _decode(ch.after).splitlines(keepends=True)
         name = prefix + ch.path
-        lines = list(difflib.unified_diff(a, b, f"a/{name}", f"b/{name}", n=3))
+        new_file = not ch.before
+        lines = list(difflib.unified_diff(a, b, "/dev/null" if new_file else f"a/{name}", f"b/{name}", n=3))
         if not lines:
             continue
         out.append(f"diff --git a/{name} b/{name}\n")
+        if new_file:
+            out.append("new file mode 100644\n")
         for line in lines:
             if line.startswith(("---", "+++")):
                 out.append(line.rstrip("\n") + "\n")
@@ -136,10 +139,18 @@ def write_all(root: Path, changes: list[Change]) -> WriteReport:
     puts back the files already replaced."""
     report = WriteReport()
     staged: list[tuple[Change, Path, str]] = []
+    created: list[Path] = []
     try:
         for ch in changes:
             target = root / ch.path
             try:
+                if not target.exists() and not ch.before:  # a new file
+                    umask = os.umask(0)
+                    os.umask(umask)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(b"")  # claims the name; removed again if anything fails
+                    os.chmod(target, 0o666 & ~umask)
+                    created.append(target)
                 mode = target.stat().st_mode & 0o7777
                 fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".sqlmig")
                 staged.append((ch, target, tmp))
@@ -168,6 +179,8 @@ def write_all(root: Path, changes: list[Change]) -> WriteReport:
         failed = {p for p, _ in report.failed}
         report.failed += [(ch.path, "not written: another file failed") for ch in changes if ch.path not in failed]
         report.written = []
+        for path in created:
+            path.unlink(missing_ok=True)
     finally:
         for _, _, tmp in staged:
             Path(tmp).unlink(missing_ok=True)

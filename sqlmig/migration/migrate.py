@@ -1,0 +1,131 @@
+"""Plan ``sqlmig migrate``: the env.py and script.py.mako patches and the revision stub, as changes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmig.analyze import Result
+from sqlmig.index import Index
+from sqlmig.migration.alembic_setup import (
+    MigrateError,
+    StubInput,
+    find_setup,
+    heads,
+    new_file_change,
+    patch_env,
+    patch_mako,
+    render_stub,
+    stub_path,
+)
+from sqlmig.migration.verify import VerifyError, verify
+from sqlmig.rewrite.apply import Change
+
+MESSAGE = "move models to SQLModel"
+
+
+@dataclass
+class MigratePlan:
+    changes: list[Change] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    revision: str | None = None
+
+
+def _closure(ix: Index, start: tuple[str, ...]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(start)
+    while todo:
+        parts = todo.pop().split(".")
+        for i in range(1, len(parts) + 1):  # importing a.b.c runs a and a.b too
+            mod = ".".join(parts[:i])
+            if mod in ix.modules and mod not in seen:
+                seen.add(mod)
+                todo.extend(ix.modules[mod].imported_modules)
+    return seen
+
+
+def _changed_paths(root: Path, rev: str) -> set[str] | None:
+    proc = subprocess.run(["git", "diff", "--name-only", "--relative", rev, "--", "."], cwd=root,
+                          capture_output=True, text=True, timeout=60)
+    if proc.returncode != 0:
+        return None
+    return set(proc.stdout.split())
+
+
+def _review(code: str) -> str:
+    """Mark every operation of autogenerate's code for review."""
+    out = []
+    for line in code.splitlines():
+        if line.strip().startswith("# ###"):
+            continue
+        if re.match(r"^    op\.", line):
+            out.append("    # sqlmig: review this operation: a rewrite should not change the schema")
+        out.append(line)
+    body = "\n".join(line for line in out).rstrip()
+    return body if body.strip() else "    pass"
+
+
+def plan_migrate(root: Path, result: Result, alembic_dir: Path | None, rev: str,
+                 revision: str | None = None) -> MigratePlan:
+    setup = find_setup(root, alembic_dir)
+    plan = MigratePlan()
+    ix = Index(result.modules)
+    # env.py: every model module imported, target_metadata set
+    env_path = setup.script_dir / "env.py"
+    env_rel = env_path.relative_to(root).as_posix()
+    env_facts = next((m for m in result.modules if m.path == env_rel), None)
+    model_modules = {m.module for m in result.models}
+    missing = sorted(model_modules - _closure(ix, env_facts.imported_modules)) if env_facts else []
+    bases = sorted(q for q in ix.declarative_bases if q in ix.classes or "." in q)
+    metadata = metadata_import = None
+    if len(bases) == 1:
+        module, _, name = bases[0].rpartition(".")
+        if module in ix.modules:
+            metadata, metadata_import = f"{name}.metadata", f"from {module} import {name}"
+    env_text = env_path.read_text(encoding="utf-8")
+    new_env = patch_env(env_text, missing, metadata, metadata_import)
+    if new_env != env_text:
+        plan.changes.append(Change(env_rel, env_text.encode("utf-8"), new_env.encode("utf-8")))
+        if missing:
+            plan.notes.append(f"env.py: imports {', '.join(missing)} (SQM306)")
+        if new_env.count("target_metadata = None") < env_text.count("target_metadata = None"):
+            plan.notes.append(f"env.py: target_metadata = {metadata}")
+    # script.py.mako
+    mako = setup.script_dir / "script.py.mako"
+    if mako.is_file():
+        text = mako.read_text(encoding="utf-8")
+        patched = patch_mako(text)
+        if patched != text:
+            plan.changes.append(Change(mako.relative_to(root).as_posix(), text.encode("utf-8"),
+                                       patched.encode("utf-8")))
+            plan.notes.append("script.py.mako: imports sqlmodel (autogenerate writes sqlmodel.sql.sqltypes types)")
+    # the revision stub
+    changed = _changed_paths(root, rev) or set()
+    models = sorted(m.qualname for m in result.models if m.style == "sqlmodel" and m.path in changed)
+    try:
+        check = verify(root, rev=rev, render=True)
+    except VerifyError as exc:
+        raise MigrateError(f"cannot verify the schema: {exc}") from None
+    stub = StubInput(MESSAGE, models, check.unchanged, ", ".join(check.dialects), rev)
+    if not check.unchanged:
+        ops = check.operations or {}
+        tables = ops.get("tables", {})
+        both = sorted(set(tables.get("drop", [])) & set(tables.get("create", [])))
+        if both:
+            raise MigrateError(f"Alembic would drop and re-create {', '.join(both)}; refusing to write that: "
+                               f"run `sqlmig verify` and fix the models")
+        if ops:
+            stub.upgrade = _review(ops["upgrade"])
+            stub.downgrade = _review(ops["downgrade"])
+        plan.notes += [f"verify: {d}" for d in check.differences]
+    down = heads(setup.versions)
+    text = render_stub(stub, down, revision=revision)
+    plan.revision = re.search(r'^revision: str = "([^"]+)"', text, re.M).group(1)
+    path = stub_path(setup.versions, plan.revision, MESSAGE)
+    plan.changes.append(new_file_change(root, path, text))
+    plan.notes.append(f"revision {plan.revision} on {', '.join(down) or '<base>'}: "
+                      + ("schema unchanged, empty upgrade/downgrade" if check.unchanged else
+                         f"{len(check.differences)} differences, operations marked for review"))
+    return plan
