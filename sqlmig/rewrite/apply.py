@@ -15,10 +15,6 @@ from sqlmig.rewrite.plan import Plan, Planner
 from sqlmig.rewrite.queries import rewrite_queries
 
 
-def planner_index(plan: Plan):
-    return plan.index
-
-
 @dataclass
 class Change:
     path: str  # relative to the project root, ``/``-separated
@@ -51,7 +47,7 @@ def compute(root: Path, result: Result, only: list[str] | None = None, queries: 
             if path in plan.files:
                 new = apply_edit(new, plan.files[path], plan.first_party)
             if queries and tables:
-                new = rewrite_queries(new, by_path[path], planner_index(plan), tables, plan.first_party,
+                new = rewrite_queries(new, by_path[path], plan.index, tables, plan.first_party,
                                       sessions_only=_is_test(path))
         except RewriteError:
             raise

@@ -142,12 +142,6 @@ class Planner:
                    or info.model.path == o or info.model.path.startswith(o.rstrip("/") + "/")
                    for o in self.only)
 
-    def _bound(self, module: str, name: str) -> str | None:
-        b = self.ix.bindings.get(module, {}).get(name)
-        if b is None:
-            return None
-        return b.target if b.kind == "import" else f"{module}.{name}"
-
     def _free_name(self, modules: list[str], wanted: list[str]) -> str:
         taken = {n for m in modules for n in self.ix.bindings.get(m, {})}
         taken |= {_simple(q) for q in self.ix.classes}
@@ -327,9 +321,7 @@ class Planner:
                                            for n in _names(a.annotation) | _names(a.value)}
                     if sinfo.schema.module != m.module:
                         sedit.imports.add((m.module, mbase))
-            elif base_module != m.module:
-                edit.imports.add((base_module, base_name))
-            if shared and base_module != m.module:
+            if base_module != m.module:
                 edit.imports.add((base_module, base_name))
             ce = edit.classes.setdefault(info.cls.name, ClassEdit())
             base_texts = []
