@@ -124,7 +124,8 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "A relationship whose `secondary=` is an imperative `Table`.",
        "SQLModel's `Relationship(link_model=...)` needs a link model class instead of a Table.",
        "tags = relationship('Tag', secondary=product_tags)",
-       "The rewrite generates a link model with the same table name and columns."),
+       "The rewrite keeps the Table and passes it through `sa_relationship_kwargs={'secondary': ...}`; "
+       "turn it into a link model by hand if you want `link_model=`."),
     _r("SQM211", "mapped-as-dataclass", "warning",
        "A declarative base that mixes in `MappedAsDataclass`.",
        "Dataclass semantics (init order, defaults) differ from Pydantic's.",
