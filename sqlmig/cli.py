@@ -329,6 +329,41 @@ def migrate(
         raise UsageError("; ".join(f"not written {p}: {why}" for p, why in report.failed))
 
 
+class ReportFormat(str, Enum):
+    html = "html"
+    markdown = "markdown"
+
+
+@app.command()
+def report(
+    paths: Annotated[list[str], typer.Argument(help="Project folders or files.")],
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="html or markdown.")] = ReportFormat.html,
+    output: OutputOpt = None,
+    title: Annotated[str | None, typer.Option("--title", help="Report title (default: the folder name).")] = None,
+    exclude: ExcludeOpt = [],  # noqa: B006
+    config_file: ConfigOpt = None,
+    no_cache: NoCacheOpt = False,
+    jobs: JobsOpt = None,
+) -> None:
+    """Write the migration report: verdict, modules, model cards, blockers, diagram, data access.
+
+    HTML is one self-contained page (inline CSS and SVG, no script, no network); Markdown renders on
+    GitHub and GitLab (the diagram is a Mermaid block).
+    """
+    from sqlmig.report.pages import render
+
+    cfg = _config(paths, config_file, [], [], [], None, None)
+    if exclude:
+        cfg = dataclasses.replace(cfg, extend_exclude=tuple(cfg.extend_exclude) + tuple(exclude))
+    outcome = _execute(paths, cfg, no_cache, jobs)
+    text = render(outcome.result, outcome.findings, format.value, title or Path(outcome.root).name)
+    if output is not None:
+        atomic_write(output, text)
+        typer.echo(f"sqlmig: wrote {output}", err=True)
+    else:
+        typer.echo(text, nl=False)
+
+
 @app.command()
 def rule(
     code: Annotated[str | None, typer.Argument(help="A rule code such as SQM205.")] = None,
