@@ -568,3 +568,22 @@ def test_queries_rewrites_only_orm_selects_of_tables(tmp_path):
     # Session is already SQLAlchemy's in this module: SQLModel's comes in under another name
     assert "from sqlmodel import Session as SQLModelSession, SQLModel\n" in db
     assert "SessionLocal = sessionmaker(bind=engine, class_=SQLModelSession)\n" in db
+
+
+@pytest.mark.parametrize("base, migrates", [
+    ("class Base(DeclarativeBase):\n    pass\n", True),
+    ("class Base(DeclarativeBase):\n    def to_dict(self):\n        return {}\n", False),
+    ("@as_declarative()\nclass Base:\n    id: Any\n\n    @declared_attr\n    def __tablename__(cls) -> str:\n"
+     "        return cls.__name__.lower()\n", True),
+    ("@as_declarative()\nclass Base:\n    @declared_attr\n    def __tablename__(cls) -> str:\n"
+     "        return cls.__name__.lower() + 's'\n", False),
+    ("Base = declarative_base(cls=Helpers)\n", False),
+    ("Base = declarative_base()\n", True),
+])
+def test_what_the_declarative_base_declares_decides(tmp_path, base, migrates):
+    """SQLModel classes map through the base's registry but do not inherit the base class: a base that
+    adds methods, columns or its own table names keeps its models on SQLAlchemy."""
+    db = ("from typing import Any\n\nfrom sqlalchemy.orm import DeclarativeBase, as_declarative, declarative_base, "
+          "declared_attr\n\n\nclass Helpers:\n    pass\n\n\n" + base)
+    root = write_tree(tmp_path, {"app/__init__.py": "", "app/db.py": db, "app/models.py": SIMPLE})
+    assert ("app/models.py" in rewrite_tree(root)) is migrates

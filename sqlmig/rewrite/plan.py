@@ -174,9 +174,9 @@ class Planner:
         if base is None or base not in self.ix.declarative_bases:
             reasons.append("its declarative base is not defined in the project")
         else:
-            entry = self.ix.classes.get(base)
-            if entry is not None and any(a.name == "type_annotation_map" for a in entry[0].attrs):
-                reasons.append("type_annotation_map on the declarative base")
+            problem = self._base_problem(base)
+            if problem:
+                reasons.append(problem)
         for kind, _, _ in info.specials:
             reasons.append(kind)
         col_by_attr = {c.attr: c for c in m.columns}
@@ -211,6 +211,39 @@ class Planner:
                 except Unsupported as exc:
                     reasons.append(str(exc))
         return reasons, decls
+
+    def _base_problem(self, base: str) -> str | None:
+        """Why SQLModel classes mapping through ``base``'s registry would not behave like its subclasses:
+        they do not inherit the base class, so anything the base declares besides its metadata and
+        registry (columns, ``__tablename__`` rules, ``__table_args__``, methods) would be lost."""
+        short = _simple(base)
+        entry = self.ix.classes.get(base)
+        if entry is None:
+            binding = self.ix.binding_of(base)
+            call = binding.value if binding is not None else None
+            if call is None or call.kind != "call":
+                return f"declarative base {short} is not a class or a declarative_base() call of the project"
+            extra = [k for k, _ in call.kwargs if k not in ("metadata", "name")]
+            return f"declarative_base({', '.join(f'{k}=' for k in extra)}) adds to {short}" if extra else None
+        cls = entry[0]
+        members = []
+        for a in cls.attrs:
+            if a.name in ("metadata", "registry", "__abstract__") or a.name == "__doc__":
+                continue
+            if a.value is None and a.annotation is not None and a.annotation.ref != "sqlalchemy:Mapped":
+                continue  # a type hint for checkers, nothing mapped
+            members.append(a.name)
+        for m in cls.methods:
+            returns = [r.text.replace(" ", "") for r in m.returns]
+            if m.name == "__tablename__" and returns == ["cls.__name__.lower()"]:
+                continue  # exactly SQLModel's own default table name
+            members.append(m.name)
+        for b in self.ix.mro(base)[1:]:
+            if b in self.ix.classes and not self.ix.is_declarative_base(b):
+                members.append(f"(base class {_simple(b)})")
+        if members:
+            return f"declarative base {short} declares {', '.join(members)}, which SQLModel classes would not inherit"
+        return None
 
     def plan(self) -> Plan:
         res = self.result
