@@ -587,3 +587,16 @@ def test_what_the_declarative_base_declares_decides(tmp_path, base, migrates):
           "declared_attr\n\n\nclass Helpers:\n    pass\n\n\n" + base)
     root = write_tree(tmp_path, {"app/__init__.py": "", "app/db.py": db, "app/models.py": SIMPLE})
     assert ("app/models.py" in rewrite_tree(root)) is migrates
+
+
+def test_two_declarative_bases_in_one_module_get_two_sqlmodel_bases(tmp_path):
+    db = ("from sqlalchemy import MetaData\nfrom sqlalchemy.orm import declarative_base\n\n"
+          "Base = declarative_base()\nAuditBase = declarative_base(metadata=MetaData(schema=\"audit\"))\n")
+    models = SIMPLE + ('\n\nfrom app.db import AuditBase\n\n\nclass Event(AuditBase):\n    __tablename__ = "events"\n'
+                       "    id = Column(Integer, primary_key=True)\n")
+    root = write_tree(tmp_path, {"app/__init__.py": "", "app/db.py": db, "app/models.py": models})
+    out = rewrite_tree(root)
+    assert "class SQLModelBase(SQLModel, registry=Base.registry):" in out["app/db.py"]
+    assert "class AuditBaseSQLModel(SQLModel, registry=AuditBase.registry):" in out["app/db.py"]
+    assert "class Event(AuditBaseSQLModel, table=True):" in out["app/models.py"]
+    assert "class One(SQLModelBase, table=True):" in out["app/models.py"]

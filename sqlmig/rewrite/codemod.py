@@ -186,7 +186,14 @@ class _Transformer(cst.CSTTransformer):
         if not self.edit.insert_after:
             return updated
         body: list[cst.CSTNode] = []
+        spaced = False  # the statement after an inserted class needs two blank lines before it
         for stmt in updated.body:
+            if spaced:
+                lines = list(stmt.leading_lines)
+                if blank_lines(lines) < 2:
+                    stmt = stmt.with_changes(
+                        leading_lines=[cst.EmptyLine(indent=False)] * 2 + lines[blank_lines(lines):])
+                spaced = False
             body.append(stmt)
             bound = set()
             if isinstance(stmt, cst.ClassDef):
@@ -201,6 +208,7 @@ class _Transformer(cst.CSTTransformer):
                 self.done_after.add(name)
                 for nc in self.edit.insert_after[name]:
                     body.append(self._new_class(nc, blank=2))
+                spaced = True
         return updated.with_changes(body=body)
 
 

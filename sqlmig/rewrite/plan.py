@@ -115,6 +115,7 @@ class Planner:
         self.ix = Index(result.modules)
         self.only = only
         self.files: dict[str, FileEdit] = {}
+        self.planned: set[str] = set()
         self.tables: dict[str, str] = {}
         self.fks: dict[str, set[str]] = defaultdict(set)
         for info in result.model_info.values():
@@ -144,14 +145,15 @@ class Planner:
 
     def _free_name(self, modules: list[str], wanted: list[str]) -> str:
         taken = {n for m in modules for n in self.ix.bindings.get(m, {})}
-        taken |= {_simple(q) for q in self.ix.classes}
-        for name in wanted:
-            if name not in taken:
-                return name
-        i = 2
-        while f"{wanted[0]}{i}" in taken:
-            i += 1
-        return f"{wanted[0]}{i}"
+        taken |= {_simple(q) for q in self.ix.classes} | self.planned
+        name = next((n for n in wanted if n not in taken), None)
+        if name is None:
+            i = 2
+            while f"{wanted[0]}{i}" in taken:
+                i += 1
+            name = f"{wanted[0]}{i}"
+        self.planned.add(name)  # two new classes never share a name
+        return name
 
     # ------------------------------------------------------------------ decisions
 
@@ -300,7 +302,8 @@ class Planner:
         local = base[len(module) + 1:]
         head = local.split(".", 1)[0]
         importers = [f.module for f in self.ix.modules.values() if module in f.imported_modules]
-        name = self._free_name([module, *importers], ["SQLModelBase", f"{head}SQLModel"])
+        wanted = ["SQLModelBase", f"{head}SQLModel"] if head == "Base" else [f"{head}SQLModel", "SQLModelBase"]
+        name = self._free_name([module, *importers], wanted)
         doc = f"SQLModel classes map through {local}'s registry: one MetaData for every table."
         edit = self.file(module)
         edit.insert_after.setdefault(head, []).append(NewClass(name, f"SQLModel, registry={local}.registry", doc))
