@@ -3,8 +3,8 @@ cleanly or writes code that parses and that a second rewrite leaves alone.
 
 Mutated sample files (bytes deleted, duplicated, replaced, truncated) go through the whole pipeline,
 and programs generated from Python's grammar (hypothesmith) through the scanner. Longer runs:
-``SQLMIG_FUZZ_EXAMPLES`` (mutations, default 150), ``SQLMIG_FUZZ_REWRITE_EXAMPLES`` (rewrite, 30),
-``SQLMIG_FUZZ_GRAMMAR_EXAMPLES`` (generated programs, 10).
+``SQLMIG_FUZZ_EXAMPLES`` (mutations, default 150), ``SQLMIG_FUZZ_REWRITE_EXAMPLES`` (rewrite, 20),
+``SQLMIG_FUZZ_GRAMMAR_EXAMPLES`` (generated programs, 6).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def test_scanner_and_analysis_never_raise(case):
 
 # ---------------------------------------------------------------------------------------------- rewrite
 
-REWRITE_EXAMPLES = int(os.environ.get("SQLMIG_FUZZ_REWRITE_EXAMPLES", "30"))
+REWRITE_EXAMPLES = int(os.environ.get("SQLMIG_FUZZ_REWRITE_EXAMPLES", "20"))
 BLOG = {p.relative_to(SAMPLES / "blog").as_posix(): p.read_bytes()
         for p in sorted((SAMPLES / "blog" / "app").rglob("*.py"))}
 TARGETS = sorted(p for p in BLOG if "/models/" in p or "/schemas/" in p or p == "app/db.py")
@@ -120,7 +120,7 @@ def test_rewrite_output_parses_and_is_a_fixed_point(target, data):
 
 # hypothesmith builds programs from Python's grammar; generating them is slow (about 4 s each here),
 # so CI runs a few and SQLMIG_FUZZ_GRAMMAR_EXAMPLES asks for more
-GRAMMAR_EXAMPLES = int(os.environ.get("SQLMIG_FUZZ_GRAMMAR_EXAMPLES", "10"))
+GRAMMAR_EXAMPLES = int(os.environ.get("SQLMIG_FUZZ_GRAMMAR_EXAMPLES", "6"))
 
 
 @settings(max_examples=GRAMMAR_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
