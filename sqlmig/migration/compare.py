@@ -15,7 +15,7 @@ class ImportFailed(Exception):
     pass
 
 
-def _run(root: Path, *args: str, python: str = sys.executable, env: dict | None = None) -> dict:
+def run_snapshot(root: Path, *args: str, python: str = sys.executable, env: dict | None = None) -> dict:
     proc = subprocess.run([python, "-m", "sqlmig.migration.snapshot", str(root), *args], capture_output=True,
                           text=True, cwd=root, env=env, timeout=600)
     if proc.returncode != 0:
@@ -24,15 +24,15 @@ def _run(root: Path, *args: str, python: str = sys.executable, env: dict | None 
 
 
 def snapshot(root: Path, **kw) -> dict:
-    return _run(root, **kw)
+    return run_snapshot(root, **kw)
 
 
 def create_schema(root: Path, url: str, fresh: bool = False, **kw) -> None:
-    _run(root, "--create-fresh" if fresh else "--create", url, **kw)
+    run_snapshot(root, "--create-fresh" if fresh else "--create", url, **kw)
 
 
 def compare_database(root: Path, url: str, **kw) -> list:
-    return _run(root, "--compare", url, **kw)["diffs"]
+    return run_snapshot(root, "--compare", url, **kw)["diffs"]
 
 
 @dataclass

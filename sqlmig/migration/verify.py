@@ -14,7 +14,14 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmig.migration.compare import ImportFailed, compare_database, compare_ddl, create_schema, snapshot, _run
+from sqlmig.migration.compare import (
+    ImportFailed,
+    compare_database,
+    compare_ddl,
+    create_schema,
+    run_snapshot,
+    snapshot,
+)
 
 
 class VerifyError(Exception):
@@ -111,14 +118,14 @@ def verify(path: Path, rev: str = "HEAD", dialects: tuple[str, ...] = ("postgres
             raise VerifyError(f"database {result.database}: {exc}") from None
         result.differences += [f"alembic: {alembic_line(d)}" for d in diffs]
         if render and diffs:
-            result.operations = _run(root, "--render", url)
+            result.operations = run_snapshot(root, "--render", url)
         if noise:
             result.info.append(f"alembic: {len(noise)} differences the original already has against its own "
                                f"schema on this database were left out")
     finally:
         if created and database_url:
             try:
-                _run(worktree / rel, "--drop", database_url)
+                run_snapshot(worktree / rel, "--drop", database_url)
             except ImportFailed:
                 pass
         subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=top, capture_output=True)
