@@ -261,9 +261,10 @@ def verify(
 ) -> None:
     """Prove the working tree declares the same database schema as --rev.
 
-    This (and migrate, which runs it) is the only sqlmig command that imports your code: the revision (in a temporary git worktree)
-    and the working tree are each imported in a subprocess. Exit codes: 0 schema unchanged,
-    1 differences, 2 error (e.g. the code does not import).
+    With migrate, which runs it, the only sqlmig command that imports your code: the revision (in a
+    temporary git worktree) and the working tree are each imported in a subprocess.
+
+    Exit codes: 0 schema unchanged, 1 differences, 2 error (e.g. the code does not import).
     """
     import json as _json
 
