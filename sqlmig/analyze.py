@@ -25,6 +25,7 @@ class Result:
     model_info: dict[str, ModelInfo] = field(default_factory=dict)
     schema_info: dict[str, SchemaInfo] = field(default_factory=dict)
     unused_ignores: list[Finding] = field(default_factory=list)
+    index: Index | None = None  # the project index the analysis resolved names with
 
     @property
     def repo(self) -> Verdict:
@@ -115,6 +116,7 @@ def analyze(modules: list[ModuleFacts]) -> Result:
         model_info=models,
         schema_info=schemas,
         unused_ignores=unused_ignores(modules, used),
+        index=ix,
     )
     result.readiness = readiness(result)
     return result

@@ -88,6 +88,19 @@ class Index:
                 return "flask_sqlalchemy:Model" if tail == "Model" else f"sqlalchemy:{tail.rsplit('.', 1)[-1]}"
         return ref
 
+    def import_closure(self, start) -> set[str]:
+        """Project modules that importing ``start`` runs (importing a.b.c runs a and a.b too)."""
+        seen: set[str] = set()
+        todo = list(start)
+        while todo:
+            parts = todo.pop().split(".")
+            for i in range(1, len(parts) + 1):
+                mod = ".".join(parts[:i])
+                if mod in self.modules and mod not in seen:
+                    seen.add(mod)
+                    todo.extend(self.modules[mod].imported_modules)
+        return seen
+
     def binding_of(self, ref: str | None) -> Binding | None:
         """The module-level binding a resolved project name points at."""
         ref = self.resolve(ref)

@@ -33,19 +33,6 @@ class MigratePlan:
     revision: str | None = None
 
 
-def _closure(ix: Index, start: tuple[str, ...]) -> set[str]:
-    seen: set[str] = set()
-    todo = list(start)
-    while todo:
-        parts = todo.pop().split(".")
-        for i in range(1, len(parts) + 1):  # importing a.b.c runs a and a.b too
-            mod = ".".join(parts[:i])
-            if mod in ix.modules and mod not in seen:
-                seen.add(mod)
-                todo.extend(ix.modules[mod].imported_modules)
-    return seen
-
-
 def _changed_paths(root: Path, rev: str) -> set[str] | None:
     proc = subprocess.run(["git", "diff", "--name-only", "--relative", rev, "--", "."], cwd=root,
                           capture_output=True, text=True, timeout=60)
@@ -71,13 +58,13 @@ def plan_migrate(root: Path, result: Result, alembic_dir: Path | None, rev: str,
                  revision: str | None = None) -> MigratePlan:
     setup = find_setup(root, alembic_dir)
     plan = MigratePlan()
-    ix = Index(result.modules)
+    ix = result.index or Index(result.modules)
     # env.py: every model module imported, target_metadata set
     env_path = setup.script_dir / "env.py"
     env_rel = env_path.relative_to(root).as_posix()
     env_facts = next((m for m in result.modules if m.path == env_rel), None)
     model_modules = {m.module for m in result.models}
-    missing = sorted(model_modules - _closure(ix, env_facts.imported_modules)) if env_facts else []
+    missing = sorted(model_modules - ix.import_closure(env_facts.imported_modules)) if env_facts else []
     bases = sorted(q for q in ix.declarative_bases if q in ix.classes or "." in q)
     metadata = metadata_import = None
     if len(bases) == 1:

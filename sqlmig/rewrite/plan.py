@@ -112,7 +112,7 @@ def _names(expr: Expr | None) -> set[str]:
 class Planner:
     def __init__(self, result: Result, only: list[str] | None = None) -> None:
         self.result = result
-        self.ix = Index(result.modules)
+        self.ix = result.index or Index(result.modules)
         self.only = only
         self.files: dict[str, FileEdit] = {}
         self.planned: set[str] = set()

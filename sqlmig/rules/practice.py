@@ -208,7 +208,7 @@ def alembic_env(ctx: Context) -> None:
         target = next((b for b in facts.bindings if b.name == "target_metadata"), None)
         if target is None:
             continue
-        reached = _closure(ctx, facts.imported_modules)
+        reached = ctx.ix.import_closure(facts.imported_modules)
         missing = sorted(model_modules - reached)
         if target.value is not None and target.value.kind == "const" and target.value.value is None:
             ctx.emit("SQM306", facts.path, target.line, target.col, facts.module,
@@ -216,18 +216,3 @@ def alembic_env(ctx: Context) -> None:
         elif missing:
             ctx.emit("SQM306", facts.path, target.line, target.col, facts.module,
                      f"env.py never imports {', '.join(missing)}")
-
-
-def _closure(ctx: Context, start: tuple[str, ...]) -> set[str]:
-    modules = ctx.ix.modules
-    seen: set[str] = set()
-    todo = list(start)
-    while todo:
-        name = todo.pop()
-        parts = name.split(".")
-        for i in range(1, len(parts) + 1):  # importing a.b.c runs a and a.b too
-            mod = ".".join(parts[:i])
-            if mod in modules and mod not in seen:
-                seen.add(mod)
-                todo.extend(modules[mod].imported_modules)
-    return seen
