@@ -23,7 +23,7 @@ class Unsupported(Exception):
 # Column/mapped_column keywords that go unchanged into ``sa_column_kwargs``
 SA_COLUMN_KWARGS = ("name", "server_default", "server_onupdate", "onupdate", "comment", "autoincrement",
                     "doc", "info", "quote", "system", "sort_order", "insert_default")
-NATIVE = ("primary_key", "nullable", "index", "unique", "default", "type_", "sa_type")
+NATIVE = ("primary_key", "nullable", "index", "unique", "default", "type_")
 # how SQLModel infers the SQL type from the Python annotation, where it agrees with SQLAlchemy exactly
 SIMPLE_TYPES = {"int": ("Integer",), "str": ("String",), "bool": ("Boolean",), "float": ("Float",),
                 "date": ("Date",), "bytes": ("LargeBinary",), "time": ("Time",), "timedelta": ("Interval",),
@@ -65,10 +65,6 @@ class ColumnSpec:
     ondelete_text: str | None = None
     carried: Expr | None = None  # the mapped_column() of an Annotated alias
     carried_module: str | None = None  # where that alias is defined
-
-
-def _is_lit(expr: Expr | None, value) -> bool:
-    return expr is not None and expr.kind == "const" and expr.value is value
 
 
 def column_spec(ix: Index, attr: Attr, col: Column) -> ColumnSpec:
@@ -292,8 +288,6 @@ def table_field(spec: ColumnSpec, ix: Index) -> Decl:
         imports.add(PY_IMPORTS[spec.base_type])
     all_args = pre + args
     value = "Field(" + ", ".join(f"{k}={v}" for k, v in all_args) + ")" if all_args else None
-    if value is None and not optional:
-        value = None
     return Decl(col.attr, annotation, value, imports, {"Field"} if value else set())
 
 
@@ -304,7 +298,7 @@ REL_PASS = ("lazy", "order_by", "viewonly", "uselist", "cascade", "secondary", "
             "single_parent", "post_update", "overlaps", "enable_typechecks", "collection_class",
             "foreign_keys", "remote_side", "primaryjoin", "secondaryjoin", "info", "doc", "join_depth",
             "sync_backref", "passive_updates", "distinct_target_key", "active_history", "omit_join",
-            "query_class", "order_by")
+            "query_class")
 
 
 def relationship_field(ix: Index, attr: Attr, rel: Relationship, owner_table: str | None,
