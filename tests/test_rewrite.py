@@ -600,3 +600,46 @@ def test_two_declarative_bases_in_one_module_get_two_sqlmodel_bases(tmp_path):
     assert "class AuditBaseSQLModel(SQLModel, registry=AuditBase.registry):" in out["app/db.py"]
     assert "class Event(AuditBaseSQLModel, table=True):" in out["app/models.py"]
     assert "class One(SQLModelBase, table=True):" in out["app/models.py"]
+
+
+def test_postponed_annotations_keep_models_with_relationships(tmp_path):
+    """With ``from __future__ import annotations`` SQLModel hands SQLAlchemy the string 'list["Kid"]' as
+    the relationship target, which fails at mapper configuration: such models stay; models with columns
+    only migrate (their annotations are resolved by Pydantic)."""
+    models = '''
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base
+
+
+class Parent(Base):
+    __tablename__ = "parents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kids: Mapped[list[Kid]] = relationship(back_populates="parent")
+
+
+class Kid(Base):
+    __tablename__ = "kids"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("parents.id"))
+    parent: Mapped[Parent] = relationship(back_populates="kids")
+
+
+class Note(Base):
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+'''
+    root = write_tree(tmp_path, {"app/__init__.py": "", "app/db.py": DB, "app/models.py": models})
+    proc = cli("rewrite", ".", "--no-cache", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert "keep    app.models.Parent (app/models.py): from __future__ import annotations with relationships" \
+        in proc.stderr
+    text = (root / "app/models.py").read_text(encoding="utf-8")
+    assert "class Note(SQLModelBase, table=True):" in text and "class Parent(Base):" in text
+    assert snapshot(root)["tables"].keys() == {"parents", "kids", "notes"}  # imports and maps

@@ -181,6 +181,11 @@ class Planner:
                 reasons.append(problem)
         for kind, _, _ in info.specials:
             reasons.append(kind)
+        future = self.ix.bindings.get(m.module, {}).get("annotations")
+        if m.relationships and future is not None and future.target == "__future__.annotations":
+            # measured on sqlmodel 0.0.50: postponed annotations reach SQLAlchemy as the string
+            # 'list["Kid"]', which it rejects as a generic relationship target
+            reasons.append("from __future__ import annotations with relationships (SQLModel cannot read them)")
         col_by_attr = {c.attr: c for c in m.columns}
         rel_by_attr = {r.attr: r for r in m.relationships}
         for owner in [m.qualname, *m.mixins]:
