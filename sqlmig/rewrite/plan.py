@@ -181,6 +181,9 @@ class Planner:
                 reasons.append(problem)
         for kind, _, _ in info.specials:
             reasons.append(kind)
+        for method in cls.methods:
+            if method.name in ("__init__", "__new__", "__setattr__", "__getattr__", "__getattribute__"):
+                reasons.append(f"{method.name} (SQLModel's own takes over construction and attributes)")
         future = self.ix.bindings.get(m.module, {}).get("annotations")
         if m.relationships and future is not None and future.target == "__future__.annotations":
             # measured on sqlmodel 0.0.50: postponed annotations reach SQLAlchemy as the string
