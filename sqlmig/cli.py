@@ -232,8 +232,8 @@ def rewrite(
     cfg = _config(paths, config_file, [], [], [], None, None)
     if exclude:
         cfg = dataclasses.replace(cfg, extend_exclude=tuple(cfg.extend_exclude) + tuple(exclude))
-    code = run_rewrite(paths, cfg, dry_run=dry_run, only=only or None, force=force, queries=queries,
-                       execute=lambda: _execute(paths, cfg, no_cache, jobs))
+    code = run_rewrite(lambda: _execute(paths, cfg, no_cache, jobs), dry_run=dry_run, only=only or None,
+                       force=force, queries=queries)
     raise typer.Exit(code)
 
 

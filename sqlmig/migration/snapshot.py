@@ -82,14 +82,18 @@ def _ddl_or_error(table, dialect: str) -> str:
         return f"-- cannot compile for {dialect}: {exc}"
 
 
-def describe(root: Path) -> dict:
+def import_project(root: Path) -> list:
+    """Import every module of the project (from its root) and configure the mappers."""
     sys.path.insert(0, str(root))
-    imported = []
-    for name in project_modules(root):
-        imported.append(importlib.import_module(name))
+    imported = [importlib.import_module(name) for name in project_modules(root)]
     from sqlalchemy.orm import configure_mappers
 
     configure_mappers()
+    return imported
+
+
+def describe(root: Path) -> dict:
+    imported = import_project(root)
     tables: dict[str, dict] = {}
     for md in metadatas(imported):
         for table in md.sorted_tables:
@@ -116,12 +120,7 @@ def describe(root: Path) -> dict:
 
 
 def _engine_metadatas(root: Path):
-    sys.path.insert(0, str(root))
-    imported = [importlib.import_module(name) for name in project_modules(root)]
-    from sqlalchemy.orm import configure_mappers
-
-    configure_mappers()
-    return metadatas(imported)
+    return metadatas(import_project(root))
 
 
 def create(root: Path, url: str, fresh: bool = False) -> dict:

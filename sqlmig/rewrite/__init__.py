@@ -6,7 +6,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlmig.config import Config
 from sqlmig.rewrite.apply import compute, dirty_files, unified_diff, write_all
 from sqlmig.rewrite.errors import RewriteError
 
@@ -24,8 +23,9 @@ def _summary(outcome, out) -> None:
             print(f"keep    {mp.qualname} ({mp.path}): {'; '.join(dict.fromkeys(mp.reasons))}", file=out)
 
 
-def run_rewrite(paths: list[str], config: Config, dry_run: bool, only: list[str] | None, force: bool,
-                execute: Callable, queries: bool = False) -> int:
+def run_rewrite(execute: Callable, dry_run: bool, only: list[str] | None, force: bool,
+                queries: bool = False) -> int:
+    """``execute`` runs the analysis (the CLI's configuration, cache and jobs) and returns its Run."""
     run = execute()
     root = Path(run.root)
     errors = [m for m in run.result.modules if m.error is not None and m.error[0] == "SQM001"]

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlmig.analyze import Result
-from sqlmig.rewrite.codemod import RewriteError, apply_edit
+from sqlmig.rewrite.codemod import apply_edit
+from sqlmig.rewrite.errors import RewriteError
 from sqlmig.rewrite.plan import Plan, Planner
 from sqlmig.rewrite.queries import rewrite_queries
 

@@ -2,7 +2,7 @@
 
 Class statements get new bases, class-body declarations are replaced or removed in place (their comments
 move to the next statement), new classes are inserted before the class they serve, and imports are added
-with ``AddImportsVisitor`` and removed with ``RemoveImportsVisitor`` only where the edits made them unused.
+in their group and removed only where the edits made them unused (``sqlmig.rewrite.imports``).
 """
 
 from __future__ import annotations
@@ -92,10 +92,14 @@ class _Transformer(cst.CSTTransformer):
         self.depth = 0
 
     def render(self, decl: Decl) -> str:
-        code = decl.code()
-        for n in SQLMODEL_NAMES:
-            code = code.replace(f"= {n}(", f"= {self.names[n]}(")
-        return code
+        """The declaration with its ``Field(``/``Relationship(`` callee named as this module needs it
+        (only the callee: a default value that happens to contain the same text is left alone)."""
+        value = decl.value
+        if value is not None:
+            callee = value.split("(", 1)[0]
+            if callee in self.names and value.startswith(callee + "("):
+                value = self.names[callee] + value[len(callee):]
+        return f"{decl.name}: {decl.annotation}" + (f" = {value}" if value is not None else "")
 
     def bases_text(self, text: str) -> str:
         return re.sub(r"\bSQLModel\b", self.names["SQLModel"], text)

@@ -342,7 +342,7 @@ class Planner:
             if shared:
                 mbase = self._free_name([m.module] + [res.schema_info[s].schema.module for s in group],
                                         [f"{_simple(q)}Base", f"{_simple(q)}Fields", f"{_simple(q)}SharedFields"])
-                mp.mbase, mp.shared, mp.rebased = mbase, [f for f, _ in shared], list(group)
+                mp.mbase, mp.shared, mp.rebased = mbase, list(shared), list(group)
                 doc = f"Fields {_simple(q)} shares with {', '.join(_simple(s) for s in group)}."
                 ce = edit.classes.setdefault(info.cls.name, ClassEdit())
                 ce.before.append(NewClass(mbase, base_name, doc, mbase_decls))
@@ -350,15 +350,14 @@ class Planner:
                     edit.imports |= decl.imports
                     edit.imports |= {("sqlmodel", n) for n in decl.names}
                 new_base = mbase
-                for attr, exact in shared:
-                    if exact:
-                        own[attr] = None
+                for attr in shared:
+                    own[attr] = None  # the table model inherits the column, exactly, from MBase
                 for s in group:
                     sinfo = res.schema_info[s]
                     sedit = self.file(sinfo.schema.module)
                     sce = sedit.classes.setdefault(sinfo.cls.name, ClassEdit())
                     sce.bases = mbase
-                    for attr, _ in shared:
+                    for attr in shared:
                         sce.replace[attr] = None
                     sedit.maybe_unused |= {n for b in sinfo.cls.bases for n in _names(b)}
                     sedit.maybe_unused |= {n for a in sinfo.cls.attrs if a.name in sce.replace
@@ -405,22 +404,22 @@ class Planner:
                         medit.maybe_unused |= _names(a.annotation) | _names(a.value)
 
     def _shared(self, info: ModelInfo, pairs_by_schema: dict[str, set[str]], taken: set[str]
-                ) -> tuple[list[tuple[str, bool]], list[str], list[Decl]]:
-        """Fields for MBase: [(attr, inherited exactly)], the schemas re-based on it, MBase declarations."""
+                ) -> tuple[list[str], list[str], list[Decl]]:
+        """Fields for MBase, the schemas re-based on it, and MBase's declarations."""
         res, ix = self.result, self.ix
         m = info.model
         q = m.qualname
         columns = {c.attr: c for c in m.columns if c.owner == q}
         attrs = {a.name: a for a in info.cls.attrs}
         model_module = ix.modules[m.module]
-        roots: list[tuple[int, str, dict[str, tuple[str, Decl, bool]]]] = []
+        roots: list[tuple[int, str, dict[str, tuple[str, Decl]]]] = []
         for p in res.pairs:
             if p.model != q or p.schema in taken or len(pairs_by_schema[p.schema]) != 1:
                 continue
             sinfo = res.schema_info.get(p.schema)
             if sinfo is None or not self._rebasable(sinfo, model_module.imported_modules):
                 continue
-            cands: dict[str, tuple[str, Decl, bool]] = {}
+            cands: dict[str, tuple[str, Decl]] = {}
             fields = {f.name: f for f in sinfo.schema.fields if f.owner == p.schema}
             for a in sinfo.cls.attrs:
                 col = columns.get(a.name)
@@ -428,14 +427,12 @@ class Planner:
                 if col is None or sf is None or a.name not in attrs or SENSITIVE.search(a.name):
                     continue
                 try:
-                    decl, exact = self._mbase_decl(a, sf, col, attrs[a.name])
+                    decl = self._mbase_decl(a, sf, col, attrs[a.name])
                     decl.imports |= self._carried_imports(a, sinfo.schema.module, m.module)
                 except Unsupported:
-                    continue
-                if not exact:
-                    continue  # another default: the schema keeps its field, the table model its column
+                    continue  # disagrees with the column: the schema keeps its field, the table model its column
                 key = " ".join(a.annotation.text.split()) + "=" + (" ".join(a.value.text.split()) if a.value else "")
-                cands[a.name] = (key, decl, exact)
+                cands[a.name] = (key, decl)
             if cands:
                 roots.append((ROLE_ORDER.get(p.role, 9), p.schema, cands))
         if not roots:
@@ -465,7 +462,7 @@ class Planner:
         first = next(c for _, s, c in roots if s == group[0])
         order = [c.attr for c in m.columns if c.attr in fs]
         taken.update(group)
-        return [(f, first[f][2]) for f in order], group, [first[f][1] for f in order]
+        return order, group, [first[f][1] for f in order]
 
     def _alias_imports(self, spec: ColumnSpec, decl: Decl, module: str) -> set[tuple[str, str]]:
         """Imports for what a declaration copied from an ``Annotated`` alias of another module."""
@@ -521,8 +518,9 @@ class Planner:
             return False  # the model's module imports the schema's: re-basing would make a cycle
         return sinfo.cls.qualname == f"{sinfo.schema.module}.{cls.name}"
 
-    def _mbase_decl(self, a: Attr, sf, col: Column, model_attr: Attr) -> tuple[Decl, bool]:
-        """The MBase declaration of a schema field, and whether the table inherits the column exactly."""
+    def _mbase_decl(self, a: Attr, sf, col: Column, model_attr: Attr) -> Decl:
+        """The MBase declaration of a schema field, from which the table model inherits exactly its column
+        (Unsupported when no such declaration exists: another type, nullability, length or default)."""
         if sf.alias or a.annotation is None:
             raise Unsupported("alias")
         if family(sf.python_type) != family(col.python_type) or family(sf.python_type) is None:
@@ -558,27 +556,23 @@ class Planner:
         col_default = spec.kwargs.get("default")
         col_default_text = None if col_default is None or (
             col_default.kind == "const" and col_default.value is None) else col_default.text
-        exact = True
         if col_default_text is not None and col_default_text != default:
-            exact = False
+            raise Unsupported("another default")
         if col_default_text is None and default not in (None, "None"):
-            exact = False
+            raise Unsupported("a default the column does not have")
         if default is not None and "server_default" in spec.kwargs:
-            exact = False
-        db, _ = db_arguments(spec, self.ix, sf.optional, None if not exact else (col_default_text or None),
-                             type_from_schema=schema_side)
-        if not exact:
-            db = []  # the table model redeclares the column; MBase keeps the schema's declaration only
+            raise Unsupported("a default would override the server default")  # SQLModel sets it on construction
+        db, _ = db_arguments(spec, self.ix, sf.optional, col_default_text, type_from_schema=schema_side)
         all_kwargs = kwargs + [(k, v) for k, v in db if k not in schema_side]
         imports: set[tuple[str, str]] = set()
         if any(k == "sa_type" for k, _ in db) and spec.type_text is None:
             imports.add(("sqlalchemy", spec.column.type_name))
         if not all_kwargs:
-            return Decl(a.name, a.annotation.text, None, imports), exact
+            return Decl(a.name, a.annotation.text, None, imports)
         probe = Decl(a.name, a.annotation.text, ", ".join(v for _, v in all_kwargs))
         imports |= self._alias_imports(spec, probe, self.result.model_info[col.owner].model.module
                                        if col.owner in self.result.model_info else spec.carried_module or "")
         if all_kwargs == [("default", default)] and default is not None and value is not None and value.kind != "call":
-            return Decl(a.name, a.annotation.text, default, imports), exact
+            return Decl(a.name, a.annotation.text, default, imports)
         call = "Field(" + ", ".join(f"{k}={v}" for k, v in all_kwargs) + ")"
-        return Decl(a.name, a.annotation.text, call, imports, {"Field"}), exact
+        return Decl(a.name, a.annotation.text, call, imports, {"Field"})
