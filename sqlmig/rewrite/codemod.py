@@ -13,34 +13,10 @@ import libcst as cst
 
 from sqlmig.rewrite.errors import RewriteError
 from sqlmig.rewrite.fields import Decl
-from sqlmig.rewrite.imports import add_imports, blank_lines, remove_unused
+from sqlmig.rewrite.imports import add_imports, blank_lines, import_bindings, remove_unused
 from sqlmig.rewrite.plan import ClassEdit, FileEdit, NewClass
 
 SQLMODEL_NAMES = ("Field", "SQLModel", "Relationship")
-
-
-def _imports(module: cst.Module) -> dict[str, tuple[str, str | None, str | None]]:
-    """Top-level import bindings: local name -> (module, object or None, asname)."""
-    out: dict[str, tuple[str, str | None, str | None]] = {}
-    for stmt in module.body:
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        for small in stmt.body:
-            if isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative \
-                    and not isinstance(small.names, cst.ImportStar):
-                mod = module.code_for_node(small.module)
-                for alias in small.names:
-                    obj = module.code_for_node(alias.name)
-                    asname = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) \
-                        else None
-                    out[asname or obj] = (mod, obj, asname)
-            elif isinstance(small, cst.Import):
-                for alias in small.names:
-                    name = module.code_for_node(alias.name)
-                    asname = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) \
-                        else None
-                    out[asname or name.split(".", 1)[0]] = (name, None, asname)
-    return out
 
 
 def _top_level_names(module: cst.Module) -> dict[str, str]:
@@ -232,7 +208,7 @@ class _Placeholders(cst.CSTTransformer):
 def apply_edit(source: bytes, edit: FileEdit, first_party: frozenset[str] = frozenset()) -> bytes:
     """The file's new bytes (same encoding and line endings)."""
     module = cst.parse_module(source)
-    imports = _imports(module)
+    imports = import_bindings(module)
     placeholders = {n: f"__sqlmig_{n}" for n in SQLMODEL_NAMES}
     transformer = _Transformer(edit, placeholders)
     tree = module.visit(transformer)
@@ -245,7 +221,7 @@ def apply_edit(source: bytes, edit: FileEdit, first_party: frozenset[str] = froz
     tree = remove_unused(tree, {n for n in edit.maybe_unused if n in imports})
     # a name still bound to something else after the edits (pydantic's Field, say) is not shadowed:
     # sqlmodel's is then written qualified
-    left = _imports(tree)
+    left = import_bindings(tree)
     top = _top_level_names(tree)
     final = {}
     for n in SQLMODEL_NAMES:

@@ -210,6 +210,27 @@ def remove_unused(module: cst.Module, candidates: set[str], force: set[str] | No
     return module.with_changes(body=body)
 
 
+def import_bindings(module: cst.Module) -> dict[str, tuple[str, str | None, str | None]]:
+    """Top-level absolute import bindings: local name -> (module, object or None, asname)."""
+    out: dict[str, tuple[str, str | None, str | None]] = {}
+    for stmt in module.body:
+        if not _is_import(stmt):
+            continue
+        small = stmt.body[0]
+        if isinstance(small, cst.ImportFrom):
+            if small.module is None or small.relative or isinstance(small.names, cst.ImportStar):
+                continue
+            mod = module.code_for_node(small.module)
+            for alias in small.names:
+                obj = module.code_for_node(alias.name)
+                out[_asname(alias) or obj] = (mod, obj, _asname(alias))
+        else:
+            for alias in small.names:
+                name = module.code_for_node(alias.name)
+                out[_asname(alias) or name.split(".", 1)[0]] = (name, None, _asname(alias))
+    return out
+
+
 def _asname(alias: cst.ImportAlias) -> str | None:
     return alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else None
 
