@@ -16,7 +16,7 @@ DRIFT = ("SQM102", "SQM103", "SQM104", "SQM105")
 SECURITY = ("SQM307", "SQM308")
 RAW_DRIVERS = ("psycopg2", "psycopg", "asyncpg", "pymysql", "MySQLdb", "sqlite3", "aiomysql", "aiosqlite",
                "cx_Oracle", "oracledb", "pyodbc")
-CORE_CALLS = ("text", "select", "insert", "update", "delete", "Table")
+CORE_REFS = frozenset(f"sqlalchemy:{n}" for n in ("text", "select", "insert", "update", "delete", "Table"))
 # past this many models and schemas the diagram shows modules instead of classes
 DIAGRAM_LIMIT = 60
 # what to do about each blocker: keep the model on SQLAlchemy, or change it by hand first
@@ -94,11 +94,10 @@ def _access(result: Result, findings: list[Finding]) -> list[dict]:
         levels = []
         tops = {m.split(".", 1)[0] for m in facts.imported_modules}
         drivers = sorted(t for t in tops if t in RAW_DRIVERS)
-        if drivers or any(c.name == "cursor" for c in facts.calls):
-            levels.append("raw driver" + (f" ({', '.join(drivers)})" if drivers else ""))
+        if drivers:
+            levels.append(f"raw driver ({', '.join(drivers)})")
         imported = {b.target for b in facts.bindings if b.kind == "import" and b.target}
-        if any(c.name == "text" for c in facts.calls) or any(
-                t in {f"sqlalchemy:{n}" for n in CORE_CALLS} for t in imported):
+        if any(c.name == "text" for c in facts.calls) or imported & CORE_REFS:
             levels.append("Core (select/text)")
         if facts.path in model_paths or any(c.name in ("query", "execute", "exec", "scalars", "scalar")
                                             for c in facts.calls) or "sqlalchemy:Session" in imported \
