@@ -194,3 +194,15 @@ def test_output_file_is_written_whole_with_ordinary_permissions(tmp_path):
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask
     assert json.loads(out.read_text())["version"] == 1
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_long_file_with_non_ascii_text_is_analysed(tmp_path):
+    """Regression: the nesting pre-check raised TypeError on files over 4 KB holding non-ASCII text."""
+    long_doc = '"""Módulo de ejemplo: ' + "ñandú " * 1000 + '"""\n'
+    write_tree(tmp_path, {**BLOCKED_TREE, "app/long.py": long_doc + "from app.models import Base\n\n\n"
+                          "class Pedido(Base):\n    __tablename__ = 'pedidos'\n"})
+    proc = sqlmig("analyze", str(tmp_path), "--no-cache", "--format", "json")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["errors"] == []
+    assert "app.long.Pedido" in [m["qualname"] for m in doc["models"]]

@@ -35,16 +35,17 @@ def decode(data: bytes) -> str:
     return text
 
 
-_BRACKETS = {ord(c): c for c in "()[]{}"}
 _DELTA = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
+_NOT_BRACKETS = {i: None for i in range(128) if chr(i) not in _DELTA}  # non-ASCII stays: counts 0
 MAX_NESTING = 150  # above this, ask CPython first: LibCST's native parser crashes on thousands of levels
 
 
 def _too_deep(source: str) -> str | None:
     """Nesting the native parser must not see (it can overflow its stack instead of raising)."""
     reduced = "".join(ch for ch in source if ch in _DELTA) if len(source) < 4096 else \
-        source.translate({i: None for i in range(128) if chr(i) not in _DELTA})
-    if not reduced or max(accumulate(map(_DELTA.get, reduced), operator.add), default=0) <= MAX_NESTING:
+        source.translate(_NOT_BRACKETS)
+    if not reduced or max(accumulate((_DELTA.get(c, 0) for c in reduced), operator.add),
+                          default=0) <= MAX_NESTING:
         return None
     try:  # brackets inside strings count above: CPython's parser (limit 200 levels) decides
         ast.parse(source)
