@@ -24,7 +24,7 @@ from sqlmig.ir import (
 )
 from sqlmig.scan.expr import Summariser
 from sqlmig.scan.names import Resolver, canonical, dotted, module_of_relative
-from sqlmig.scan.positions import positions
+from sqlmig.scan.positions import Spans
 from sqlmig.scan.walk import Walker
 
 # Calls a rule may look at, by the last component of the callee.
@@ -322,12 +322,22 @@ class ModuleScanner(Walker):
         for loop in self.loops:
             wanted.append(loop[0])
             wanted.extend(loop[5])
-        pos = positions(self.tree, wanted)
-        code = self.tree.code_for_node
-        summ = Summariser(self.resolver, code)
+        spans = Spans(self.tree, source, wanted)
+        summ = Summariser(self.resolver, spans.text)
+        at = spans.at
+        shallow: dict[int, Expr] = {}
 
-        def at(node: cst.CSTNode) -> tuple[int, int]:
-            return pos.get(id(node), (0, 0))
+        def scope_locals(local: dict[str, cst.BaseExpression] | None) -> dict[str, Expr] | None:
+            # one summary per assignment, however many calls and loops of the function see it
+            if not local:
+                return None
+            out = {}
+            for k, v in local.items():
+                expr = shallow.get(id(v))
+                if expr is None:
+                    expr = shallow[id(v)] = _shallow(summ, v)
+                out[k] = expr
+            return out
 
         bindings = []
         for node, name, kind, target, value, tc in self.bindings:
@@ -337,7 +347,7 @@ class ModuleScanner(Walker):
         classes = tuple(self._class_fact(c, summ, at) for c in self.classes)
         calls = []
         for node, scope, local in self.calls:
-            summ.local = {k: _shallow(summ, v) for k, v in local.items()} if local else None
+            summ.local = scope_locals(local)
             func = summ(node.func)
             receiver = summ(node.func.value) if isinstance(node.func, cst.Attribute) else None
             args, kwargs = [], []
@@ -351,7 +361,7 @@ class ModuleScanner(Walker):
         summ.local = None
         loops = []
         for node, scope, target, iterable, source_expr, uses, local in self.loops:
-            summ.local = {k: _shallow(summ, v) for k, v in local.items()} if local else None
+            summ.local = scope_locals(local)
             line, _ = at(node)
             loops.append(LoopFact(
                 scope, target, summ(iterable), line,
