@@ -13,10 +13,10 @@ import tempfile
 from pathlib import Path
 
 from sqlmig import __version__
-from sqlmig.ir import ModuleFacts, from_json, to_json
+from sqlmig.ir import ModuleFacts, pack, unpacker
 
 CACHE_DIR = ".sqlmig_cache"
-FORMAT = "1"
+FORMAT = "2"  # 2: positional arrays (ir.pack)
 
 
 def key(relpath: str, module: str, is_package: bool, data: bytes) -> str:
@@ -24,6 +24,28 @@ def key(relpath: str, module: str, is_package: bool, data: bytes) -> str:
     h.update(f"{__version__}\0{FORMAT}\0{relpath}\0{module}\0{is_package}\0".encode())
     h.update(data)
     return h.hexdigest()
+
+
+def encode(facts: ModuleFacts) -> str:
+    """The cache entry of one file's facts (also what scan workers send back): a checksum, then
+    the facts packed as JSON arrays (``ir.pack``)."""
+    payload = json.dumps(pack(facts), separators=(",", ":"))
+    return _checksum(payload) + payload
+
+
+def decode(text: str) -> ModuleFacts:
+    """The inverse of ``encode``; raises ValueError on an entry that is not exactly what was written."""
+    payload = text[_SUM:]
+    if len(text) <= _SUM or text[:_SUM] != _checksum(payload):
+        raise ValueError("corrupted cache entry")
+    return unpacker(ModuleFacts)(json.loads(payload))
+
+
+_SUM = 16
+
+
+def _checksum(payload: str) -> str:
+    return hashlib.blake2b(payload.encode("utf-8", "surrogatepass"), digest_size=_SUM // 2).hexdigest()
 
 
 class Cache:
@@ -39,11 +61,12 @@ class Cache:
             return None
         try:
             with open(self._path(k), encoding="utf-8") as fh:
-                return from_json(ModuleFacts, json.load(fh))
+                return decode(fh.read())
         except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
             return None
 
-    def put(self, k: str, facts: ModuleFacts) -> None:
+    def put(self, k: str, text: str) -> None:
+        """Store the ``encode``d facts of the file with key ``k``."""
         if not self.enabled:
             return
         target = self._path(k)
@@ -55,7 +78,7 @@ class Cache:
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump(to_json(facts), fh, separators=(",", ":"))
+                    fh.write(text)
                 os.replace(tmp, target)
             except BaseException:
                 try:

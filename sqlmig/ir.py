@@ -4,14 +4,14 @@ Two layers live here:
 
 * scan facts (``Expr``, ``Attr``, ``Method``, ``ClassFact``, ``CallFact``, ``LoopFact``,
   ``FunctionFact``, ``ModuleFacts``): what one file says, with no cross-file knowledge. They are the
-  cache format, so they must round-trip through ``to_json``/``from_json`` exactly.
+  cache format, so they must round-trip through ``pack``/``unpacker`` exactly.
 * analysis results (``Column``, ``Relationship``, ``Model``, ``SchemaField``, ``Schema``, ``Pair``,
   ``Finding``, ``Verdict``): what the project means once modules are resolved against each other.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import MISSING, dataclass, fields, is_dataclass
 from typing import Any, get_args, get_origin, get_type_hints
 
 # --------------------------------------------------------------------------- scan facts
@@ -320,7 +320,7 @@ class Verdict:
     lines_removed: int = 0
 
 
-# --------------------------------------------------------------------------- JSON round trip
+# --------------------------------------------------------------------------- JSON output
 
 
 def to_json(obj: Any) -> Any:
@@ -332,41 +332,122 @@ def to_json(obj: Any) -> Any:
     return obj
 
 
-_LOADERS: dict[type, tuple[tuple[str, Any], ...]] = {}
+# --------------------------------------------------------------------------- the cache format
+#
+# Scan facts travel as positional JSON arrays: a dataclass becomes the list of its field values with
+# trailing defaults left off. That is about a third of the size of keyed objects and several times
+# faster both ways, which matters because every cached file is decoded on every warm run.
+
+_PACKERS: dict[type, Any] = {}
+_UNPACKERS: dict[type, Any] = {}
 
 
-def _converter(tp: Any):
-    """A function turning the JSON form of type ``tp`` back into IR values (built once per type)."""
+def pack(obj: Any) -> Any:
+    """Scan facts as nested JSON arrays (see ``unpacker``)."""
+    return packer(type(obj))(obj)
+
+
+def _lazy(env: dict[str, Any], name: str, factory: Any, tp: type):
+    """A stand-in for ``factory(tp)`` in generated code (types refer to themselves and each other):
+    the first call builds the real function and puts it in the stand-in's place."""
+    def first_call(value: Any) -> Any:
+        fn = env[name] = factory(tp)
+        return fn(value)
+    return first_call
+
+
+def _pack_expr(tp: Any, value: str, env: dict[str, Any]) -> str:
+    """Python source packing ``value`` of type ``tp`` (plain values and tuples are JSON as they are)."""
     origin = get_origin(tp)
     if origin is None and isinstance(tp, type) and is_dataclass(tp):
-        return lambda v: None if v is None else from_json(tp, v)
+        name = f"p_{tp.__name__}"
+        env[name] = _lazy(env, name, packer, tp)
+        return f"{name}({value})"
     if origin is tuple:
         args = get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:
-            inner = _converter(args[0])
-            if inner is None:
-                return lambda v: None if v is None else tuple(v)
-            return lambda v: None if v is None else tuple(inner(x) for x in v)
-        inners = [_converter(a) for a in args]
-        return lambda v: None if v is None else tuple(c(x) if c else x for c, x in zip(inners, v))
+            inner = _pack_expr(args[0], "x", env)
+            return value if inner == "x" else f"[{inner} for x in {value}]"
+        parts = [_pack_expr(a, f"{value}[{i}]", env) for i, a in enumerate(args)]
+        if all(p == f"{value}[{i}]" for i, p in enumerate(parts)):
+            return value
+        return f"[{', '.join(parts)}]"
     if origin is not None and type(None) in get_args(tp):  # X | None
         rest = [a for a in get_args(tp) if a is not type(None)]
-        return _converter(rest[0]) if len(rest) == 1 else None
-    return None  # plain JSON value: str, int, bool, Any
+        inner = _pack_expr(rest[0], value, env) if len(rest) == 1 else value
+        return value if inner == value else f"(None if {value} is None else {inner})"
+    return value
 
 
-def _loaders(cls: type) -> tuple[tuple[str, Any], ...]:
-    loaders = _LOADERS.get(cls)
-    if loaders is None:
-        hints = get_type_hints(cls)
-        loaders = _LOADERS[cls] = tuple((f.name, _converter(hints[f.name])) for f in fields(cls))
-    return loaders
+def packer(cls: type):
+    """A function packing an instance of dataclass ``cls``: field values in order, trailing defaults cut.
+
+    The function is generated once per class, like ``dataclasses`` generates ``__init__``.
+    """
+    fn = _PACKERS.get(cls)
+    if fn is not None:
+        return fn
+    hints = get_type_hints(cls)
+    env: dict[str, Any] = {}
+    flds = fields(cls)
+    items = ", ".join(_pack_expr(hints[f.name], f"o.{f.name}", env) for f in flds)
+    lines = ["def pack(o):", f"    out = [{items}]"]
+    # cut trailing fields equal to their default, last field first
+    indent = "    "
+    for i in range(len(flds) - 1, -1, -1):
+        f = flds[i]
+        if f.default is MISSING:
+            break
+        env[f"d_{f.name}"] = f.default
+        lines.append(f"{indent}if o.{f.name} == d_{f.name}:")
+        indent += "    "
+        lines.append(f"{indent}del out[{i}:]")
+    lines.append("    return out")
+    exec("\n".join(lines), env)  # noqa: S102 - generated from the dataclass fields above
+    fn = _PACKERS[cls] = env["pack"]
+    return fn
 
 
-def from_json(cls: type, data: dict[str, Any]) -> Any:
-    """Inverse of ``to_json`` for the dataclass ``cls`` (the cache format)."""
-    kwargs = {}
-    for name, convert in _loaders(cls):
-        value = data[name]
-        kwargs[name] = convert(value) if convert is not None and value is not None else value
-    return cls(**kwargs)
+def _unpack_expr(tp: Any, value: str, env: dict[str, Any]) -> str:
+    """Python source turning the packed ``value`` back into type ``tp`` (the inverse of ``_pack_expr``)."""
+    origin = get_origin(tp)
+    if origin is None and isinstance(tp, type) and is_dataclass(tp):
+        name = f"u_{tp.__name__}"
+        env[name] = _lazy(env, name, unpacker, tp)
+        return f"{name}({value})"
+    if origin is tuple:
+        args = get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            inner = _unpack_expr(args[0], "x", env)
+            return f"tuple({value})" if inner == "x" else f"tuple([{inner} for x in {value}])"
+        parts = [_unpack_expr(a, f"{value}[{i}]", env) for i, a in enumerate(args)]
+        return f"({', '.join(parts)},)"
+    if origin is not None and type(None) in get_args(tp):  # X | None
+        rest = [a for a in get_args(tp) if a is not type(None)]
+        inner = _unpack_expr(rest[0], value, env) if len(rest) == 1 else value
+        return value if inner == value else f"(None if {value} is None else {inner})"
+    return value
+
+
+def unpacker(cls: type):
+    """The inverse of ``packer``: a function from the packed list to an instance of dataclass ``cls``."""
+    fn = _UNPACKERS.get(cls)
+    if fn is not None:
+        return fn
+    hints = get_type_hints(cls)
+    flds = fields(cls)
+    env: dict[str, Any] = {"cls": cls, "pad": [None if f.default is MISSING else f.default for f in flds],
+                           "new": object.__new__, "setattr": object.__setattr__}
+    items = ", ".join(f"{f.name!r}: {_unpack_expr(hints[f.name], f'v[{i}]', env)}" for i, f in enumerate(flds))
+    # the instance's attributes are set in one step: a frozen dataclass' __init__ costs a call per field
+    source = (
+        "def unpack(v):\n"
+        f"    if len(v) < {len(flds)}:\n"
+        "        v = v + pad[len(v):]\n"
+        "    o = new(cls)\n"
+        f"    setattr(o, '__dict__', {{{items}}})\n"
+        "    return o\n"
+    )
+    exec(source, env)  # noqa: S102 - generated from the dataclass fields above
+    fn = _UNPACKERS[cls] = env["unpack"]
+    return fn

@@ -39,12 +39,15 @@ class Walker:
         hooks = self._hooks.get(cls)
         if hooks is None:
             name = cls.__name__
-            hooks = self._hooks[cls] = (getattr(self, f"visit_{name}", None), getattr(self, f"leave_{name}", None))
+            # functions of the class, not bound methods: a bound method in an attribute of the walker
+            # would make a reference cycle that keeps every walked tree alive until the next GC
+            kind = type(self)
+            hooks = self._hooks[cls] = (getattr(kind, f"visit_{name}", None), getattr(kind, f"leave_{name}", None))
         return hooks
 
     def walk(self, node: cst.CSTNode) -> None:
         visit, leave = self._hooks_for(type(node))
-        if visit is None or visit(node) is not False:
+        if visit is None or visit(self, node) is not False:
             for name in _fields(type(node)):
                 value = getattr(node, name)
                 if isinstance(value, cst.CSTNode):
@@ -54,4 +57,4 @@ class Walker:
                         if isinstance(item, cst.CSTNode):
                             self.walk(item)
         if leave is not None:
-            leave(node)
+            leave(self, node)
