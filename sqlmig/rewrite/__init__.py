@@ -6,7 +6,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlmig.rewrite.apply import compute, dirty_files, unified_diff, write_all
 from sqlmig.rewrite.errors import RewriteError
 
 __all__ = ["RewriteError", "run_rewrite"]
@@ -26,6 +25,10 @@ def _summary(outcome, out) -> None:
 def run_rewrite(execute: Callable, dry_run: bool, only: list[str] | None, force: bool,
                 queries: bool = False) -> int:
     """``execute`` runs the analysis (the CLI's configuration, cache and jobs) and returns its Run."""
+    # imported here: LibCST's node classes take a third of a second to import, and every other
+    # command of the CLI (which imports this package for RewriteError) can do without them
+    from sqlmig.rewrite.apply import compute, dirty_files, unified_diff, write_all
+
     run = execute()
     root = Path(run.root)
     errors = [m for m in run.result.modules if m.error is not None and m.error[0] == "SQM001"]
