@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_EXCLUDES = (
@@ -26,11 +28,21 @@ class SourceFile:
     is_package: bool
 
 
-def _excluded(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
+@lru_cache(maxsize=64)
+def _matcher(patterns: tuple[str, ...]):
+    """One compiled regex for all patterns: a name or path matches ``pat``, or a path is under it."""
+    if not patterns:
+        return None
+    alternatives = []
     for pat in patterns:
-        if fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(rel, pat.rstrip("/") + "/*"):
-            return True
-    return False
+        alternatives.append(fnmatch.translate(pat))
+        alternatives.append(fnmatch.translate(pat.rstrip("/") + "/*"))
+    return re.compile("|".join(f"(?:{a})" for a in alternatives)).match
+
+
+def _excluded(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
+    match = _matcher(patterns)
+    return match is not None and (match(name) is not None or match(rel) is not None)
 
 
 def _module_for(abspath: Path, cache: dict[Path, tuple[str, ...]]) -> tuple[str, bool]:
