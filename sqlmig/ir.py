@@ -326,10 +326,25 @@ class Verdict:
 def to_json(obj: Any) -> Any:
     """Turn IR objects into JSON-ready values (dataclasses become dicts, tuples lists)."""
     if is_dataclass(obj):
-        return {f.name: to_json(getattr(obj, f.name)) for f in fields(obj)}
+        return _jsoner(type(obj))(obj)
     if isinstance(obj, (tuple, list)):
         return [to_json(x) for x in obj]
     return obj
+
+
+_JSONERS: dict[type, Any] = {}
+
+
+def _jsoner(cls: type):
+    """``to_json`` for dataclass ``cls``, generated once per class (field by field, no reflection)."""
+    fn = _JSONERS.get(cls)
+    if fn is None:
+        hints = get_type_hints(cls)
+        env: dict[str, Any] = {"to_json": to_json}
+        items = ", ".join(f"{f.name!r}: {_convert(hints[f.name], f'o.{f.name}', env, 'json')}" for f in fields(cls))
+        exec(f"def to_json_(o):\n    return {{{items}}}\n", env)  # noqa: S102 - generated from the fields
+        fn = _JSONERS[cls] = env["to_json_"]
+    return fn
 
 
 # --------------------------------------------------------------------------- the cache format
@@ -356,26 +371,35 @@ def _lazy(env: dict[str, Any], name: str, factory: Any, tp: type):
     return first_call
 
 
-def _pack_expr(tp: Any, value: str, env: dict[str, Any]) -> str:
-    """Python source packing ``value`` of type ``tp`` (plain values and tuples are JSON as they are)."""
+def _convert(tp: Any, value: str, env: dict[str, Any], mode: str) -> str:
+    """Python source converting ``value`` of type ``tp``: ``pack`` (to nested arrays), ``unpack``
+    (back) or ``json`` (``to_json``). Plain values are left as they are; JSON takes tuples as lists."""
     origin = get_origin(tp)
     if origin is None and isinstance(tp, type) and is_dataclass(tp):
-        name = f"p_{tp.__name__}"
-        env[name] = _lazy(env, name, packer, tp)
+        name = f"{mode}_{tp.__name__}"
+        env[name] = _lazy(env, name, {"pack": packer, "unpack": unpacker, "json": _jsoner}[mode], tp)
         return f"{name}({value})"
     if origin is tuple:
         args = get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:
-            inner = _pack_expr(args[0], "x", env)
-            return value if inner == "x" else f"[{inner} for x in {value}]"
-        parts = [_pack_expr(a, f"{value}[{i}]", env) for i, a in enumerate(args)]
-        if all(p == f"{value}[{i}]" for i, p in enumerate(parts)):
+            inner = _convert(args[0], "x", env, mode)
+            if mode == "unpack":
+                return f"tuple({value})" if inner == "x" else f"tuple([{inner} for x in {value}])"
+            return value if inner == "x" and mode == "pack" else f"[{inner} for x in {value}]"
+        parts = [_convert(a, f"{value}[{i}]", env, mode) for i, a in enumerate(args)]
+        if mode == "unpack":
+            return f"({', '.join(parts)},)"
+        if mode == "pack" and all(p == f"{value}[{i}]" for i, p in enumerate(parts)):
             return value
         return f"[{', '.join(parts)}]"
     if origin is not None and type(None) in get_args(tp):  # X | None
         rest = [a for a in get_args(tp) if a is not type(None)]
-        inner = _pack_expr(rest[0], value, env) if len(rest) == 1 else value
+        if len(rest) != 1:
+            return f"to_json({value})" if mode == "json" else value
+        inner = _convert(rest[0], value, env, mode)
         return value if inner == value else f"(None if {value} is None else {inner})"
+    if mode == "json" and tp not in (str, int, bool, float):
+        return f"to_json({value})"  # Any
     return value
 
 
@@ -390,7 +414,7 @@ def packer(cls: type):
     hints = get_type_hints(cls)
     env: dict[str, Any] = {}
     flds = fields(cls)
-    items = ", ".join(_pack_expr(hints[f.name], f"o.{f.name}", env) for f in flds)
+    items = ", ".join(_convert(hints[f.name], f"o.{f.name}", env, "pack") for f in flds)
     lines = ["def pack(o):", f"    out = [{items}]"]
     # cut trailing fields equal to their default, last field first
     indent = "    "
@@ -408,27 +432,6 @@ def packer(cls: type):
     return fn
 
 
-def _unpack_expr(tp: Any, value: str, env: dict[str, Any]) -> str:
-    """Python source turning the packed ``value`` back into type ``tp`` (the inverse of ``_pack_expr``)."""
-    origin = get_origin(tp)
-    if origin is None and isinstance(tp, type) and is_dataclass(tp):
-        name = f"u_{tp.__name__}"
-        env[name] = _lazy(env, name, unpacker, tp)
-        return f"{name}({value})"
-    if origin is tuple:
-        args = get_args(tp)
-        if len(args) == 2 and args[1] is Ellipsis:
-            inner = _unpack_expr(args[0], "x", env)
-            return f"tuple({value})" if inner == "x" else f"tuple([{inner} for x in {value}])"
-        parts = [_unpack_expr(a, f"{value}[{i}]", env) for i, a in enumerate(args)]
-        return f"({', '.join(parts)},)"
-    if origin is not None and type(None) in get_args(tp):  # X | None
-        rest = [a for a in get_args(tp) if a is not type(None)]
-        inner = _unpack_expr(rest[0], value, env) if len(rest) == 1 else value
-        return value if inner == value else f"(None if {value} is None else {inner})"
-    return value
-
-
 def unpacker(cls: type):
     """The inverse of ``packer``: a function from the packed list to an instance of dataclass ``cls``."""
     fn = _UNPACKERS.get(cls)
@@ -438,7 +441,7 @@ def unpacker(cls: type):
     flds = fields(cls)
     env: dict[str, Any] = {"cls": cls, "pad": [None if f.default is MISSING else f.default for f in flds],
                            "new": object.__new__, "setattr": object.__setattr__}
-    items = ", ".join(f"{f.name!r}: {_unpack_expr(hints[f.name], f'v[{i}]', env)}" for i, f in enumerate(flds))
+    items = ", ".join(f"{f.name!r}: {_convert(hints[f.name], f'v[{i}]', env, 'unpack')}" for i, f in enumerate(flds))
     # the instance's attributes are set in one step: a frozen dataclass' __init__ costs a call per field
     source = (
         "def unpack(v):\n"

@@ -85,3 +85,20 @@ def test_cache_follows_content(tmp_path):
     second = _doc(root, use_cache=True, jobs=1)
     length = [c["length"] for m in second["models"] for c in m["columns"] if c["attr"] == "name"]
     assert first != second and length == [41]
+
+
+def test_cache_format_round_trips_every_fact_of_the_samples():
+    """Cache entries are positional arrays (ir.pack); decoding must give back equal facts, types included."""
+    from sqlmig.cache import decode, encode
+    from sqlmig.scan import scan_source
+    from tests.conftest import ROOT, SAMPLES
+
+    count = 0
+    for base in (SAMPLES, ROOT / "tests/fixtures"):
+        root, files = discover([str(base)])
+        for f in files:
+            facts = scan_source(f.relpath, f.module, f.is_package, Path(f.abspath).read_bytes())
+            back = decode(encode(facts))
+            assert back == facts and repr(back) == repr(facts), f.relpath
+            count += 1
+    assert count > 100
