@@ -204,3 +204,34 @@ def readiness(result: Result) -> list[Verdict]:
 def at_or_above(findings: list[Finding], severity: str) -> list[Finding]:
     rank = severity_rank(severity)
     return [f for f in findings if severity_rank(f.severity) >= rank]
+
+
+def scoped(result: Result, paths: set[str]) -> Result:
+    """The part of a result about some files: what ``check FILES`` reports.
+
+    Their models and schemas, the pairs they take part in (with the classes on the other side),
+    their findings, their modules' verdicts, and one verdict for the files together in place of
+    the repo's.
+    """
+    own_models = {m.qualname for m in result.models if m.path in paths}
+    own_schemas = {s.qualname for s in result.schemas if s.path in paths}
+    pairs = [p for p in result.pairs if p.schema in own_schemas or p.model in own_models]
+    models = {p.model for p in pairs} | own_models
+    schemas = {p.schema for p in pairs} | own_schemas
+    part = Result(
+        modules=[m for m in result.modules if m.path in paths],
+        models=[m for m in result.models if m.qualname in models],
+        schemas=[s for s in result.schemas if s.qualname in schemas],
+        pairs=pairs,
+        findings=[f for f in result.findings if f.path in paths],
+        readiness=[],
+        blocked=result.blocked,
+        unused_ignores=[f for f in result.unused_ignores if f.path in paths],
+    )
+    own = replace(part, models=[m for m in part.models if m.path in paths],
+                  schemas=[s for s in part.schemas if s.path in paths],
+                  pairs=[p for p in pairs if p.schema in own_schemas])
+    modules = {m.module for m in part.modules}
+    part.readiness = [v for v in result.readiness[:-1] if v.scope in modules] + \
+        [replace(readiness(own)[-1], scope="<files>")]
+    return part

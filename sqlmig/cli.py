@@ -99,13 +99,13 @@ def _config(paths: list[str], config_file: Path | None, select, ignore, extend_s
         fail_on=fail_on.value if fail_on else None, format=format.value if format else None)
 
 
-def _execute(paths, config: Config, no_cache: bool, jobs, only=None, report_unused=False):
+def _execute(paths, config: Config, no_cache: bool, jobs, only=None, report_unused=False, reuse=False):
     from sqlmig.run import run
 
     progress = _ProgressBar()
     try:
         return run(paths, config, use_cache=not no_cache, jobs=jobs, only=only, progress=progress,
-                   report_unused=report_unused)
+                   report_unused=report_unused, reuse=reuse)
     finally:
         progress.stop()
 
@@ -157,7 +157,7 @@ def analyze(
     """Find models and schemas, pair them, report duplication, drift, blockers and a readiness verdict."""
     cfg = _config(paths, config, select, ignore, extend_select, fail_on, format)
     cfg = cfg.with_cli(extend_exclude=tuple(cfg.extend_exclude) + tuple(exclude))
-    outcome = _execute(paths, cfg, no_cache, jobs, report_unused=report_unused_ignores)
+    outcome = _execute(paths, cfg, no_cache, jobs, report_unused=report_unused_ignores, reuse=True)
     _emit(outcome, cfg.format, output, color, exit_zero, cfg.fail_on)
 
 
@@ -199,7 +199,7 @@ def check(
     cfg = _config(start, config, select, ignore, extend_select, fail_on, format)
     root = _project_root(cfg)
     outcome = _execute([str(root)], cfg, no_cache, jobs, only=list(files) if files else None,
-                       report_unused=report_unused_ignores)
+                       report_unused=report_unused_ignores, reuse=True)
     if write_baseline is not None:
         bl.write(write_baseline, outcome.findings)
         typer.echo(f"sqlmig: wrote {len(outcome.findings)} findings to {write_baseline}", err=True)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from sqlmig.cache import Cache, decode, encode, key
 from sqlmig.discover import SourceFile
 from sqlmig.ir import ModuleFacts
-from sqlmig.scan import scan_source
 
 PARALLEL_MIN_FILES = 48
 
@@ -30,6 +30,8 @@ def _scan_one(job: tuple[bytes, str, str, bool, str, str | None]) -> str:
     """Scan bytes the caller already read (for the cache key); store and return the encoded facts."""
     global _scanned
     data, relpath, module, is_package, cache_key, cache_root = job
+    from sqlmig.scan import scan_source  # already imported by the parent before the fork
+
     text = encode(scan_source(relpath, module, is_package, data))
     if cache_root is not None:
         Cache(Path(cache_root)).put(cache_key, text)
@@ -39,33 +41,87 @@ def _scan_one(job: tuple[bytes, str, str, bool, str, str | None]) -> str:
     return text
 
 
+@dataclass
+class Ident:
+    """What a file is right now: its cache key (content hash), or why it cannot be read."""
+
+    key: str | None
+    mtime_ns: int = 0
+    size: int = 0
+    data: bytes | None = None  # kept when the file was read to compute the key
+    error: str | None = None
+
+
+RACY_NS = 2_000_000_000  # a file changed this close to the last run is hashed again (as git does)
+
+
+def identify(files: list[SourceFile], known: dict[str, tuple[str, int, int]] | None = None,
+             known_at_ns: int = 0) -> list[Ident]:
+    """The key of every file. A file whose size and mtime equal those the last run recorded
+    (``known``: relpath -> (key, mtime_ns, size), written at ``known_at_ns``) keeps its key unread,
+    unless it was modified within two seconds of that run."""
+    out = []
+    for f in files:
+        try:
+            st = os.stat(f.abspath)
+        except OSError as exc:
+            out.append(Ident(None, error=f"cannot read: {exc.strerror or exc}"))
+            continue
+        prior = known.get(f.relpath) if known else None
+        if prior is not None and prior[1] == st.st_mtime_ns and prior[2] == st.st_size \
+                and st.st_mtime_ns + RACY_NS < known_at_ns:
+            out.append(Ident(prior[0], st.st_mtime_ns, st.st_size))
+            continue
+        try:
+            with open(f.abspath, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            out.append(Ident(None, error=f"cannot read: {exc.strerror or exc}"))
+            continue
+        out.append(Ident(key(f.relpath, f.module, f.is_package, data), st.st_mtime_ns, st.st_size, data))
+    return out
+
+
 def scan_files(
     files: list[SourceFile],
     root: Path,
     use_cache: bool = True,
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
+    idents: list[Ident] | None = None,
 ) -> list[ModuleFacts]:
     """Facts for every file, in the order given. Cached files are not parsed again."""
     cache = Cache(root, enabled=use_cache)
+    if idents is None:
+        idents = identify(files)
     results: list[ModuleFacts | None] = [None] * len(files)
     todo: list[tuple[int, tuple]] = []
-    for i, f in enumerate(files):
-        try:
-            with open(f.abspath, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            results[i] = ModuleFacts(path=f.relpath, module=f.module,
-                                     error=("SQM002", f"cannot read: {exc.strerror or exc}", 1, 0))
+    for i, (f, ident) in enumerate(zip(files, idents)):
+        if ident.key is None:
+            results[i] = ModuleFacts(path=f.relpath, module=f.module, error=("SQM002", ident.error or "", 1, 0))
             continue
-        k = key(f.relpath, f.module, f.is_package, data)
-        hit = cache.get(k)
+        hit = cache.get(ident.key)
         if hit is not None:
             results[i] = hit
             continue
-        todo.append((i, (data, f.relpath, f.module, f.is_package, k, str(root) if use_cache else None)))
+        data = ident.data
+        if data is None:  # known by its stat but not in the cache (or the cache is off): read it now
+            try:
+                with open(f.abspath, "rb") as fh:
+                    data = fh.read()
+            except OSError as exc:
+                results[i] = ModuleFacts(path=f.relpath, module=f.module,
+                                         error=("SQM002", f"cannot read: {exc.strerror or exc}", 1, 0))
+                continue
+            if key(f.relpath, f.module, f.is_package, data) != ident.key:
+                ident.key = key(f.relpath, f.module, f.is_package, data)
+        todo.append((i, (data, f.relpath, f.module, f.is_package, ident.key, str(root) if use_cache else None)))
     if progress:
         progress(len(files) - len(todo))
+    if not todo:
+        return [r for r in results if r is not None]
+    from sqlmig.scan import scan_source  # LibCST: imported only when something is parsed, before any fork
+
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers > 1 and len(todo) >= PARALLEL_MIN_FILES:
         chunk = max(1, min(32, len(todo) // (workers * 4)))

@@ -6,10 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmig.analyze import Result, analyze
+from sqlmig import state as saved
+from sqlmig.analyze import Result, analyze, scoped
 from sqlmig.config import Config
-from sqlmig.discover import DEFAULT_EXCLUDES, DiscoveryError, discover
-from sqlmig.engine import scan_files
+from sqlmig.discover import DEFAULT_EXCLUDES, DiscoveryError, SourceFile, discover
+from sqlmig.engine import Ident, identify, scan_files
 from sqlmig.ir import Finding
 
 
@@ -18,6 +19,8 @@ class Run:
     root: Path
     result: Result
     findings: list[Finding]  # after selection, file filter and baseline
+    how: str = "full"  # full | stored (an unchanged project's last result) | cone (see cone.py)
+    analysed: int = 0  # files whose facts the analysis read
 
 
 def run(
@@ -28,26 +31,87 @@ def run(
     only: list[str] | None = None,
     progress: Callable[[int], Callable[[int], None] | None] | None = None,
     report_unused: bool = False,
+    reuse: bool = False,
 ) -> Run:
-    """Analyse ``paths``; with ``only``, analyse the whole project but keep findings of those files."""
+    """Analyse ``paths``; with ``only``, analyse the whole project but keep findings of those files.
+
+    With ``reuse`` (and the cache on), a project whose files are all unchanged since the last full
+    run gets that run's result back, and with ``only`` the analysis may be narrowed to the modules
+    those files can depend on when nothing else changed. The result then carries no index and no
+    per-class build information, which only the rewrite and migrate need (they never reuse).
+    """
     excludes = (config.exclude if config.exclude is not None else DEFAULT_EXCLUDES) + config.extend_exclude
     base = config.root or Path.cwd()
     src = tuple((base / s).resolve() for s in config.src)
     files_root, files = discover(paths, excludes, use_defaults=False, src=src)
-    tick = progress(len(files)) if progress else None
-    result = analyze(scan_files(files, files_root, use_cache=use_cache, jobs=jobs, progress=tick))
+    wanted = _wanted(only, files_root)
+    rid = saved.run_id(files_root, paths, excludes, src)
+    prior = saved.load(files_root, rid) if use_cache else None
+    idents = identify(files, prior.files if prior else None, prior.written_ns if prior else 0)
+    result, how, analysed = None, "full", len(files)
+    if reuse and prior is not None:
+        combined = saved.combined_key(files, idents)
+        if combined == prior.combined:
+            result, how, analysed = saved.load_result(files_root, rid, combined), "stored", 0
+        if result is None and wanted is not None:
+            narrowed = _narrowed(files, idents, prior, wanted, files_root, use_cache, jobs)
+            if narrowed is not None:
+                result, analysed = narrowed
+                how = "cone"
+    if result is None:
+        tick = progress(len(files)) if progress else None
+        modules = scan_files(files, files_root, use_cache=use_cache, jobs=jobs, progress=tick, idents=idents)
+        result, how = analyze(modules), "full"
+        if use_cache:
+            saved.save(files_root, rid, files, idents, modules, result)
+    if wanted is not None:
+        result = scoped(result, wanted)
     findings = list(result.findings)
     if report_unused:
         findings += result.unused_ignores
     findings = [f for f in findings if config.enabled(f.code, f.path)]
-    if only is not None:
-        wanted = set()
-        for item in only:
-            p = Path(item).resolve()
-            try:
-                wanted.add(p.relative_to(files_root).as_posix())
-            except ValueError:
-                raise DiscoveryError(f"{item} is outside the project root {files_root}") from None
+    if wanted is not None:
         findings = [f for f in findings if f.path in wanted]
     findings.sort(key=lambda f: (f.path, f.line, f.col, f.code, f.subject))
-    return Run(files_root, result, findings)
+    return Run(files_root, result, findings, how, analysed)
+
+
+def _wanted(only: list[str] | None, files_root: Path) -> set[str] | None:
+    if only is None:
+        return None
+    wanted = set()
+    for item in only:
+        p = Path(item).resolve()
+        try:
+            wanted.add(p.relative_to(files_root).as_posix())
+        except ValueError:
+            raise DiscoveryError(f"{item} is outside the project root {files_root}") from None
+    return wanted
+
+
+def _narrowed(files: list[SourceFile], idents: list[Ident], prior: saved.State, wanted: set[str],
+              root: Path, use_cache: bool, jobs: int | None) -> tuple[Result, int] | None:
+    """The analysis of the cone of ``wanted``, if no other file changed since the last full run."""
+    from sqlmig.cone import cone
+
+    if {f.relpath for f in files} != set(prior.files) or set(prior.outlines) - set(prior.files):
+        return None  # files came or went (or were unreadable): the outlines no longer describe the project
+    changed = {f.relpath for f, i in zip(files, idents) if i.key is None or prior.files[f.relpath][0] != i.key}
+    if not changed <= wanted:
+        return None
+    index = {f.relpath: n for n, f in enumerate(files)}
+    targets = sorted(p for p in wanted if p in index)
+    target_facts = {p: m for p, m in zip(targets, scan_files([files[index[p]] for p in targets], root,
+                                                               use_cache=use_cache, jobs=1,
+                                                               idents=[idents[index[p]] for p in targets]))}
+    if any(m.error is not None for m in target_facts.values()):
+        return None
+    outlines = dict(prior.outlines)
+    outlines.update({p: saved.outline(m) for p, m in target_facts.items()})
+    chosen = sorted(cone(targets, outlines) | set(targets))
+    rest = [p for p in chosen if p not in target_facts]
+    modules = list(target_facts.values()) + scan_files([files[index[p]] for p in rest], root,
+                                                        use_cache=use_cache, jobs=jobs,
+                                                        idents=[idents[index[p]] for p in rest])
+    modules.sort(key=lambda m: index[m.path])
+    return analyze(modules), len(modules)

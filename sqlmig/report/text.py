@@ -35,7 +35,8 @@ def render(result: Result, out: TextIO, color: bool | None = None, findings: lis
                       str(v.schemas), str(v.pairs), str(v.duplicated_fields), str(v.lines_removed))
     console.print(table)
     repo = result.repo
-    console.print(f"Verdict for the repo: [{VERDICT_STYLE.get(repo.verdict, '')}]{repo.verdict}[/] "
+    what = "the repo" if repo.scope == "<repo>" else "these files"
+    console.print(f"Verdict for {what}: [{VERDICT_STYLE.get(repo.verdict, '')}]{repo.verdict}[/] "
                   f"({escape('; '.join(repo.reasons))})")
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("blocker", "error", "warning", "info")}
     console.print(f"{len(result.modules)} files, {len(result.models)} models, {len(result.schemas)} schemas, "

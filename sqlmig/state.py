@@ -1,0 +1,150 @@
+"""What the last full analysis of a project saw, so the next run can do less.
+
+``.sqlmig_cache/<version>/state-<run>.json`` records per file its content key, size and mtime and
+an outline of the module (what it imports, which classes and table names it defines);
+``result-<run>.json`` holds that run's result. Two uses:
+
+- a rerun over unchanged files returns the stored result without loading any facts (warm runs);
+- ``check FILES``, when no other file changed, analyses the given files together with the modules
+  they can depend on (the *cone*) instead of the whole project.
+
+Both files are written whole (temporary file, then rename); one that does not load is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmig import __version__
+from sqlmig.analyze import Result
+from sqlmig.cache import CACHE_DIR, FORMAT
+from sqlmig.discover import SourceFile
+from sqlmig.engine import Ident
+from sqlmig.fsutil import atomic_write
+from sqlmig.ir import Finding, Model, ModuleFacts, Pair, Schema, Verdict, pack, unpacker
+
+STATE_FORMAT = "1"
+
+
+def _dir(root: Path) -> Path:
+    return root / CACHE_DIR / f"v{__version__}-{FORMAT}"
+
+
+def run_id(root: Path, paths: list[str], excludes: tuple[str, ...], src: tuple[Path, ...]) -> str:
+    """Which run a state belongs to: the same root analysed with other paths or excludes is another."""
+    ident = json.dumps([str(root), sorted(str(Path(p).resolve()) for p in paths), list(excludes),
+                        [str(s) for s in src]])
+    return hashlib.sha256(ident.encode()).hexdigest()[:16]
+
+
+def combined_key(files: list[SourceFile], idents: list[Ident]) -> str:
+    h = hashlib.sha256(STATE_FORMAT.encode())
+    for f, ident in zip(files, idents):
+        h.update(f"{f.relpath}\0{ident.key or 'unreadable:' + (ident.error or '')}\n".encode())
+    return h.hexdigest()
+
+
+def outline(facts: ModuleFacts) -> list:
+    """What the cone needs of a module: [module, imported names, class names, literal table names,
+    name stems of its classes (``cone.stems``), attribute names of its classes, words in its strings,
+    classes that declare no table (only those can be schemas) with their stems]."""
+    from sqlmig.cone import spelled, stems
+
+    classes, tables, attrs, untabled = [], [], set(), set()
+    stack = list(facts.classes)
+    while stack:
+        cls = stack.pop()
+        classes.append(cls.name)
+        stack.extend(cls.inner)
+        own = {a.name for a in cls.attrs}
+        if not own & {"__tablename__", "__table__"}:
+            untabled.add(cls.name)
+        attrs |= {name for name in own if not name.startswith("__")}
+        for attr in cls.attrs:
+            if attr.name == "__tablename__" and attr.value is not None and isinstance(attr.value.literal, str):
+                tables.append(attr.value.literal)
+    names = sorted(set(classes))
+    return [facts.module, list(facts.imported_modules), names, sorted(set(tables)),
+            sorted({s for n in names for s in stems(n)}), sorted(attrs), sorted(spelled(facts)),
+            {n: sorted(stems(n)) for n in sorted(untabled)}]
+
+
+@dataclass
+class State:
+    written_ns: int = 0
+    combined: str = ""
+    files: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # relpath -> (key, mtime_ns, size)
+    outlines: dict[str, list] = field(default_factory=dict)  # relpath -> outline()
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, text)
+    except OSError:
+        pass  # a read-only tree is analysed all the same, just not remembered
+
+
+def load(root: Path, rid: str) -> State | None:
+    try:
+        with open(_dir(root) / f"state-{rid}.json", encoding="utf-8") as fh:
+            data = json.load(fh)
+        return State(int(data["written_ns"]), str(data["combined"]),
+                     {k: (str(v[0]), int(v[1]), int(v[2])) for k, v in data["files"].items()},
+                     {k: list(v) for k, v in data["outlines"].items()})
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return None
+
+
+def save(root: Path, rid: str, files: list[SourceFile], idents: list[Ident], modules: list[ModuleFacts],
+         result: Result) -> None:
+    """Remember a full analysis: the files as they were, their outlines, and the result."""
+    combined = combined_key(files, idents)
+    state = {
+        "written_ns": time.time_ns(),
+        "combined": combined,
+        "files": {f.relpath: [i.key, i.mtime_ns, i.size] for f, i in zip(files, idents) if i.key is not None},
+        "outlines": {m.path: outline(m) for m in modules if m.error is None},
+    }
+    slim = [ModuleFacts(path=m.path, module=m.module, lines=m.lines, ignore_file=m.ignore_file,
+                        ignores=m.ignores, error=m.error) for m in result.modules]
+    stored = {
+        "combined": combined,
+        "modules": [pack(m) for m in slim],
+        "models": [pack(m) for m in result.models],
+        "schemas": [pack(s) for s in result.schemas],
+        "pairs": [pack(p) for p in result.pairs],
+        "findings": [pack(f) for f in result.findings],
+        "readiness": [pack(v) for v in result.readiness],
+        "blocked": result.blocked,
+        "unused_ignores": [pack(f) for f in result.unused_ignores],
+    }
+    # the result first: a state is only trusted with the result of the same files next to it
+    _write(_dir(root) / f"result-{rid}.json", json.dumps(stored, separators=(",", ":")))
+    _write(_dir(root) / f"state-{rid}.json", json.dumps(state, separators=(",", ":")))
+
+
+def load_result(root: Path, rid: str, combined: str) -> Result | None:
+    """The stored result of the run ``rid`` if it was computed from exactly these files."""
+    try:
+        with open(_dir(root) / f"result-{rid}.json", encoding="utf-8") as fh:
+            data = json.load(fh)
+        if data.get("combined") != combined:
+            return None
+        modules = [unpacker(ModuleFacts)(m) for m in data["modules"]]
+        return Result(
+            modules=modules,
+            models=[unpacker(Model)(m) for m in data["models"]],
+            schemas=[unpacker(Schema)(s) for s in data["schemas"]],
+            pairs=[unpacker(Pair)(p) for p in data["pairs"]],
+            findings=[unpacker(Finding)(f) for f in data["findings"]],
+            readiness=[unpacker(Verdict)(v) for v in data["readiness"]],
+            blocked={str(k): list(v) for k, v in data["blocked"].items()},
+            unused_ignores=[unpacker(Finding)(f) for f in data["unused_ignores"]],
+        )
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+        return None

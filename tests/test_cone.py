@@ -1,0 +1,77 @@
+"""``check FILE`` with a warm state analyses only the cone of FILE (cone.py); it must report exactly
+what a full analysis reports for that file, and an unchanged project gets its stored result back."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench.generate import generate
+from sqlmig.config import Config
+from sqlmig.report.json import render
+from sqlmig.run import run
+from tests.conftest import ROOT, SAMPLES
+
+PROJECTS = [SAMPLES / "blog", SAMPLES / "hotels", SAMPLES / "payroll", SAMPLES / "mixed",
+            ROOT / "tests/fixtures/cone_zoo", ROOT / "tests/fixtures/rewrite_zoo",
+            ROOT / "tests/fixtures/fullstack_template"]
+
+
+def _doc(root: Path, **kw) -> dict:
+    outcome = run([str(root)], Config(), **kw)
+    doc = json.loads(render(outcome.result, outcome.findings))
+    return doc, outcome
+
+
+def _every_file_against_a_full_run(root: Path) -> int:
+    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.py") if ".sqlmig_cache" not in p.parts)
+    narrowed = 0
+    for rel in files:
+        run([str(root)], Config(), reuse=True)  # a full run (or the stored one) records the state
+        target = root / rel
+        target.write_text(target.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        cone, outcome = _doc(root, only=[str(target)], reuse=True)
+        full, reference = _doc(root, only=[str(target)], use_cache=False)
+        assert reference.how == "full"
+        assert cone == full, rel
+        narrowed += outcome.how == "cone"
+    return narrowed
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=lambda p: p.name)
+def test_check_of_one_changed_file_equals_the_full_analysis(tmp_path, project):
+    root = tmp_path / project.name
+    shutil.copytree(project, root, ignore=shutil.ignore_patterns(".sqlmig_cache", "__pycache__"))
+    files = len(list(root.rglob("*.py")))
+    assert _every_file_against_a_full_run(root) == files  # every check took the narrow path
+
+
+def test_generated_project_checks_equal_the_full_analysis(tmp_path):
+    generate(tmp_path, 60, seed=3)
+    assert _every_file_against_a_full_run(tmp_path) == 60
+
+
+def test_unchanged_project_gets_its_stored_result(tmp_path):
+    root = tmp_path / "blog"
+    shutil.copytree(SAMPLES / "blog", root)
+    first, outcome = _doc(root, reuse=True)
+    assert outcome.how == "full"
+    second, outcome = _doc(root, reuse=True)
+    assert outcome.how == "stored" and outcome.analysed == 0
+    assert first == second
+    (root / "app/models/post.py").write_text((root / "app/models/post.py").read_text() + "\n# edited\n")
+    _, outcome = _doc(root, reuse=True)
+    assert outcome.how == "full"
+
+
+def test_a_second_changed_file_means_a_full_run(tmp_path):
+    root = tmp_path / "blog"
+    shutil.copytree(SAMPLES / "blog", root)
+    _doc(root, reuse=True)
+    for rel in ("app/models/post.py", "app/schemas/post.py"):
+        (root / rel).write_text((root / rel).read_text() + "\n# edited\n")
+    _, outcome = _doc(root, only=[str(root / "app/models/post.py")], reuse=True)
+    assert outcome.how == "full"
