@@ -16,7 +16,7 @@ from sqlmig import __version__
 from sqlmig.ir import ModuleFacts, pack, unpacker
 
 CACHE_DIR = ".sqlmig_cache"
-FORMAT = "2"  # 2: positional arrays (ir.pack)
+FORMAT = "3"  # 2: positional arrays (ir.pack); 3: calls and attribute uses in source order
 
 
 def key(relpath: str, module: str, is_package: bool, data: bytes) -> str:

@@ -12,6 +12,7 @@ import libcst as cst
 
 from sqlmig.ir import ModuleFacts
 from sqlmig.scan.module import BODY_TOKENS, ModuleScanner, module_name
+from sqlmig.scan.positions import Spans
 
 __all__ = ["scan_source", "decode", "module_name"]
 
@@ -81,7 +82,6 @@ def scan_source(path: str, module: str, is_package: bool, data: bytes) -> Module
     try:
         walk = not PREFILTER or any(token in source for token in BODY_TOKENS)
         scanner = ModuleScanner(tree, module, is_package, walk_bodies=walk)
-        scanner.walk(tree)
-        return scanner.facts(path, source)
+        return scanner.facts(path, source, Spans(tree, source, scanner))
     except RecursionError:
         return ModuleFacts(path=path, module=module, error=("SQM001", "expression nesting too deep to analyse", 1, 0))

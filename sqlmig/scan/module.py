@@ -1,7 +1,8 @@
 """One pass over one module: the facts every later stage needs, and nothing cross-file.
 
-The walk records LibCST nodes; positions for all of them come from one code-generation pass
-(``positions.py``); then the facts are built. Nothing here imports or runs the scanned code.
+The scanner's hooks record LibCST nodes during the one code-generation pass of ``positions.py``,
+which also yields every node's position and text; then the facts are built. Nothing here imports
+or runs the scanned code.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from sqlmig.ir import (
 from sqlmig.scan.expr import Summariser
 from sqlmig.scan.names import Resolver, canonical, dotted, module_of_relative
 from sqlmig.scan.positions import Spans
-from sqlmig.scan.walk import Walker
 
 # Calls a rule may look at, by the last component of the callee.
 INTERESTING_CALLS = frozenset(
@@ -81,11 +81,11 @@ class _FuncCtx:
         self.local: dict[str, cst.BaseExpression] = {}
 
 
-class ModuleScanner(Walker):
-    """Collects nodes of interest in one walk; ``facts()`` turns them into ``ModuleFacts``."""
+class ModuleScanner:
+    """Collects nodes of interest through its hooks (driven by ``Spans``); ``facts()`` turns them into
+    ``ModuleFacts``."""
 
     def __init__(self, module_node: cst.Module, module: str, is_package: bool, walk_bodies: bool = True) -> None:
-        super().__init__()
         self.tree = module_node
         self.walk_bodies = walk_bodies
         self.module = module
@@ -311,18 +311,7 @@ class ModuleScanner(Walker):
 
     # ------------------------------------------------------------------ facts
 
-    def facts(self, path: str, source: str) -> ModuleFacts:
-        wanted: list[cst.CSTNode] = [b[0] for b in self.bindings]
-        for cls in _all_classes(self.classes):
-            wanted.append(cls.node)
-            wanted.extend(a[0] for a in cls.attrs)
-            wanted.extend(m[0] for m in cls.methods)
-        wanted.extend(f.node for f in self.functions)
-        wanted.extend(c[0] for c in self.calls)
-        for loop in self.loops:
-            wanted.append(loop[0])
-            wanted.extend(loop[5])
-        spans = Spans(self.tree, source, wanted)
+    def facts(self, path: str, source: str, spans: Spans) -> ModuleFacts:
         summ = Summariser(self.resolver, spans.text)
         at = spans.at
         shallow: dict[int, Expr] = {}
