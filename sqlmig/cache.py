@@ -16,7 +16,7 @@ from sqlmig import __version__
 from sqlmig.ir import ModuleFacts, pack, unpacker
 
 CACHE_DIR = ".sqlmig_cache"
-FORMAT = "3"  # 2: positional arrays (ir.pack); 3: calls and attribute uses in source order
+FORMAT = "4"  # 2: positional arrays (ir.pack); 3: calls and attribute uses in source order; 4: outlines
 
 
 def key(relpath: str, module: str, is_package: bool, data: bytes) -> str:
@@ -27,18 +27,22 @@ def key(relpath: str, module: str, is_package: bool, data: bytes) -> str:
 
 
 def encode(facts: ModuleFacts) -> str:
-    """The cache entry of one file's facts (also what scan workers send back): a checksum, then
-    the facts packed as JSON arrays (``ir.pack``)."""
-    payload = json.dumps(pack(facts), separators=(",", ":"))
+    """The cache entry of one file (also what scan workers send back): a checksum, then the facts
+    packed as JSON arrays (``ir.pack``) with the module's outline for ``check`` (``cone.outline``)."""
+    from sqlmig.cone import outline
+
+    entry = [pack(facts), outline(facts) if facts.error is None else None]
+    payload = json.dumps(entry, separators=(",", ":"))
     return _checksum(payload) + payload
 
 
-def decode(text: str) -> ModuleFacts:
+def decode(text: str) -> tuple[ModuleFacts, list | None]:
     """The inverse of ``encode``; raises ValueError on an entry that is not exactly what was written."""
     payload = text[_SUM:]
     if len(text) <= _SUM or text[:_SUM] != _checksum(payload):
         raise ValueError("corrupted cache entry")
-    return unpacker(ModuleFacts)(json.loads(payload))
+    packed, outline = json.loads(payload)
+    return unpacker(ModuleFacts)(packed), outline
 
 
 _SUM = 16
@@ -56,7 +60,7 @@ class Cache:
     def _path(self, k: str) -> Path:
         return self.dir / k[:2] / f"{k}.json"
 
-    def get(self, k: str) -> ModuleFacts | None:
+    def get(self, k: str) -> tuple[ModuleFacts, list | None] | None:
         if not self.enabled:
             return None
         try:

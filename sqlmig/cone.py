@@ -24,6 +24,29 @@ from sqlmig.ir import Expr, ModuleFacts
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+def outline(facts: ModuleFacts) -> list:
+    """What the cone needs of a module: [module, imported names, class names, literal table names,
+    name stems of its classes (``cone.stems``), attribute names of its classes, words in its strings,
+    classes that declare no table (only those can be schemas) with their stems]."""
+    classes, tables, attrs, untabled = [], [], set(), set()
+    stack = list(facts.classes)
+    while stack:
+        cls = stack.pop()
+        classes.append(cls.name)
+        stack.extend(cls.inner)
+        own = {a.name for a in cls.attrs}
+        if not own & {"__tablename__", "__table__"}:
+            untabled.add(cls.name)
+        attrs |= {name for name in own if not name.startswith("__")}
+        for attr in cls.attrs:
+            if attr.name == "__tablename__" and attr.value is not None and isinstance(attr.value.literal, str):
+                tables.append(attr.value.literal)
+    names = sorted(set(classes))
+    return [facts.module, list(facts.imported_modules), names, sorted(set(tables)),
+            sorted({s for n in names for s in stems(n)}), sorted(attrs), sorted(spelled(facts)),
+            {n: sorted(stems(n)) for n in sorted(untabled)}]
+
+
 def spelled(facts: ModuleFacts) -> set[str]:
     """The identifiers inside the string literals of a module's facts: ``"Item"``, ``"items.id"``."""
     out: set[str] = set()

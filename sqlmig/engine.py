@@ -89,8 +89,10 @@ def scan_files(
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
     idents: list[Ident] | None = None,
+    outlines: dict[str, list] | None = None,
 ) -> list[ModuleFacts]:
-    """Facts for every file, in the order given. Cached files are not parsed again."""
+    """Facts for every file, in the order given. Cached files are not parsed again. ``outlines``,
+    if given, receives each readable module's outline (``cone.outline``) by path."""
     cache = Cache(root, enabled=use_cache)
     if idents is None:
         idents = identify(files)
@@ -102,7 +104,9 @@ def scan_files(
             continue
         hit = cache.get(ident.key)
         if hit is not None:
-            results[i] = hit
+            results[i] = hit[0]
+            if outlines is not None and hit[1] is not None:
+                outlines[f.relpath] = hit[1]
             continue
         data = ident.data
         if data is None:  # known by its stat but not in the cache (or the cache is off): read it now
@@ -120,14 +124,17 @@ def scan_files(
         progress(len(files) - len(todo))
     if not todo:
         return [r for r in results if r is not None]
+    from sqlmig.cone import outline
     from sqlmig.scan import scan_source  # LibCST: imported only when something is parsed, before any fork
 
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers > 1 and len(todo) >= PARALLEL_MIN_FILES:
         chunk = max(1, min(32, len(todo) // (workers * 4)))
         with ProcessPoolExecutor(max_workers=workers, initializer=_worker_start) as pool:
-            for (i, _), text in zip(todo, pool.map(_scan_one, [job for _, job in todo], chunksize=chunk)):
-                results[i] = decode(text)
+            for (i, job), text in zip(todo, pool.map(_scan_one, [job for _, job in todo], chunksize=chunk)):
+                results[i], outline = decode(text)
+                if outlines is not None and outline is not None:
+                    outlines[job[1]] = outline
                 if progress:
                     progress(1)
     else:
@@ -135,6 +142,8 @@ def scan_files(
             facts = results[i] = scan_source(relpath, module, is_package, data)
             if cache_root is not None:
                 cache.put(k, encode(facts))
+            if outlines is not None and facts.error is None:
+                outlines[relpath] = outline(facts)
             if progress:
                 progress(1)
     return [r for r in results if r is not None]

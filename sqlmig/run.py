@@ -60,10 +60,12 @@ def run(
                 how = "cone"
     if result is None:
         tick = progress(len(files)) if progress else None
-        modules = scan_files(files, files_root, use_cache=use_cache, jobs=jobs, progress=tick, idents=idents)
+        outlines: dict[str, list] = {}
+        modules = scan_files(files, files_root, use_cache=use_cache, jobs=jobs, progress=tick, idents=idents,
+                             outlines=outlines if use_cache else None)
         result, how = analyze(modules), "full"
         if use_cache:
-            saved.save(files_root, rid, files, idents, modules, result)
+            saved.save(files_root, rid, files, idents, modules, outlines, result)
     if wanted is not None:
         result = scoped(result, wanted)
     findings = list(result.findings)
@@ -92,7 +94,7 @@ def _wanted(only: list[str] | None, files_root: Path) -> set[str] | None:
 def _narrowed(files: list[SourceFile], idents: list[Ident], prior: saved.State, wanted: set[str],
               root: Path, use_cache: bool, jobs: int | None) -> tuple[Result, int] | None:
     """The analysis of the cone of ``wanted``, if no other file changed since the last full run."""
-    from sqlmig.cone import cone
+    from sqlmig.cone import cone, outline
 
     if {f.relpath for f in files} != set(prior.files) or set(prior.outlines) - set(prior.files):
         return None  # files came or went (or were unreadable): the outlines no longer describe the project
@@ -107,7 +109,7 @@ def _narrowed(files: list[SourceFile], idents: list[Ident], prior: saved.State, 
     if any(m.error is not None for m in target_facts.values()):
         return None
     outlines = dict(prior.outlines)
-    outlines.update({p: saved.outline(m) for p, m in target_facts.items()})
+    outlines.update({p: outline(m) for p, m in target_facts.items()})
     chosen = sorted(cone(targets, outlines) | set(targets))
     rest = [p for p in chosen if p not in target_facts]
     modules = list(target_facts.values()) + scan_files([files[index[p]] for p in rest], root,

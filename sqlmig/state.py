@@ -48,31 +48,6 @@ def combined_key(files: list[SourceFile], idents: list[Ident]) -> str:
     return h.hexdigest()
 
 
-def outline(facts: ModuleFacts) -> list:
-    """What the cone needs of a module: [module, imported names, class names, literal table names,
-    name stems of its classes (``cone.stems``), attribute names of its classes, words in its strings,
-    classes that declare no table (only those can be schemas) with their stems]."""
-    from sqlmig.cone import spelled, stems
-
-    classes, tables, attrs, untabled = [], [], set(), set()
-    stack = list(facts.classes)
-    while stack:
-        cls = stack.pop()
-        classes.append(cls.name)
-        stack.extend(cls.inner)
-        own = {a.name for a in cls.attrs}
-        if not own & {"__tablename__", "__table__"}:
-            untabled.add(cls.name)
-        attrs |= {name for name in own if not name.startswith("__")}
-        for attr in cls.attrs:
-            if attr.name == "__tablename__" and attr.value is not None and isinstance(attr.value.literal, str):
-                tables.append(attr.value.literal)
-    names = sorted(set(classes))
-    return [facts.module, list(facts.imported_modules), names, sorted(set(tables)),
-            sorted({s for n in names for s in stems(n)}), sorted(attrs), sorted(spelled(facts)),
-            {n: sorted(stems(n)) for n in sorted(untabled)}]
-
-
 @dataclass
 class State:
     written_ns: int = 0
@@ -101,14 +76,14 @@ def load(root: Path, rid: str) -> State | None:
 
 
 def save(root: Path, rid: str, files: list[SourceFile], idents: list[Ident], modules: list[ModuleFacts],
-         result: Result) -> None:
+         outlines: dict[str, list], result: Result) -> None:
     """Remember a full analysis: the files as they were, their outlines, and the result."""
     combined = combined_key(files, idents)
     state = {
         "written_ns": time.time_ns(),
         "combined": combined,
         "files": {f.relpath: [i.key, i.mtime_ns, i.size] for f, i in zip(files, idents) if i.key is not None},
-        "outlines": {m.path: outline(m) for m in modules if m.error is None},
+        "outlines": {m.path: outlines[m.path] for m in modules if m.error is None and m.path in outlines},
     }
     slim = [ModuleFacts(path=m.path, module=m.module, lines=m.lines, ignore_file=m.ignore_file,
                         ignores=m.ignores, error=m.error) for m in result.modules]

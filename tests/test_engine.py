@@ -98,7 +98,8 @@ def test_cache_format_round_trips_every_fact_of_the_samples():
         root, files = discover([str(base)])
         for f in files:
             facts = scan_source(f.relpath, f.module, f.is_package, Path(f.abspath).read_bytes())
-            back = decode(encode(facts))
+            back, outline = decode(encode(facts))
+            assert (outline is None) == (facts.error is not None)
             assert back == facts and repr(back) == repr(facts), f.relpath
             count += 1
     assert count > 100
