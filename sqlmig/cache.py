@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from sqlmig import __version__
+from sqlmig.cone import Outline, outline
 from sqlmig.ir import ModuleFacts, pack, unpacker
 
 CACHE_DIR = ".sqlmig_cache"
@@ -29,20 +30,18 @@ def key(relpath: str, module: str, is_package: bool, data: bytes) -> str:
 def encode(facts: ModuleFacts) -> str:
     """The cache entry of one file (also what scan workers send back): a checksum, then the facts
     packed as JSON arrays (``ir.pack``) with the module's outline for ``check`` (``cone.outline``)."""
-    from sqlmig.cone import outline
-
     entry = [pack(facts), outline(facts) if facts.error is None else None]
     payload = json.dumps(entry, separators=(",", ":"))
     return _checksum(payload) + payload
 
 
-def decode(text: str) -> tuple[ModuleFacts, list | None]:
+def decode(text: str) -> tuple[ModuleFacts, Outline | None]:
     """The inverse of ``encode``; raises ValueError on an entry that is not exactly what was written."""
     payload = text[_SUM:]
     if len(text) <= _SUM or text[:_SUM] != _checksum(payload):
         raise ValueError("corrupted cache entry")
     packed, outline = json.loads(payload)
-    return unpacker(ModuleFacts)(packed), outline
+    return unpacker(ModuleFacts)(packed), None if outline is None else Outline(*outline)
 
 
 _SUM = 16
@@ -60,7 +59,7 @@ class Cache:
     def _path(self, k: str) -> Path:
         return self.dir / k[:2] / f"{k}.json"
 
-    def get(self, k: str) -> tuple[ModuleFacts, list | None] | None:
+    def get(self, k: str) -> tuple[ModuleFacts, Outline | None] | None:
         if not self.enabled:
             return None
         try:

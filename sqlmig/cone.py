@@ -1,4 +1,4 @@
-"""The modules a file's findings can depend on, from module outlines (see ``state.outline``).
+"""The modules a file's findings can depend on, from module outlines.
 
 Everything the analysis reads across modules reaches another module in one of these ways, and the
 cone follows each of them:
@@ -7,7 +7,10 @@ cone follows each of them:
 - modules that import the file, and modules that import those (subclasses, routes that use its
   classes as evidence for pairing, packages re-exporting it);
 - class names related to the file's class names (pairing by name: ``UserOut`` and ``User``);
-- class and table names the file spells in strings (``relationship("Item")``, ``ForeignKey("items.id")``).
+- for a schema that no class matches by name, any module sharing two field names with it (pairing
+  by fields), and for a model, such schemas elsewhere;
+- class and table names spelled in strings by the file and by the modules found so far
+  (``relationship("Item")``, ``ForeignKey("items.id")``).
 
 ``check FILES`` analyses the cone when nothing outside FILES changed since the last full run; a test
 compares the result with a full analysis for every file of every sample, fixture and generated
@@ -18,17 +21,28 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from typing import NamedTuple
 
 from sqlmig.ir import Expr, ModuleFacts
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def outline(facts: ModuleFacts) -> list:
-    """What the cone needs of a module: [module, imported names, class names, literal table names,
-    name stems of its classes (``cone.stems``), attribute names of its classes, words in its strings,
-    classes that declare no table (only those can be schemas) with their stems]."""
-    classes, tables, attrs, untabled = [], [], set(), set()
+class Outline(NamedTuple):
+    """What the cone needs to know of a module (kept in its cache entry and in the run state)."""
+
+    module: str
+    imports: list[str]  # every name it imports
+    classes: list[str]
+    tables: list[str]  # literal ``__tablename__`` values
+    stems: list[str]  # of its class names (``stems``)
+    fields: list[str]  # attribute names of its classes, dunders left out
+    words: list[str]  # identifiers inside its string literals
+    loose: dict[str, list[str]]  # classes that declare no table (only those can be schemas): stems
+
+
+def outline(facts: ModuleFacts) -> Outline:
+    classes, tables, fields, loose = [], [], set(), set()
     stack = list(facts.classes)
     while stack:
         cls = stack.pop()
@@ -36,15 +50,15 @@ def outline(facts: ModuleFacts) -> list:
         stack.extend(cls.inner)
         own = {a.name for a in cls.attrs}
         if not own & {"__tablename__", "__table__"}:
-            untabled.add(cls.name)
-        attrs |= {name for name in own if not name.startswith("__")}
+            loose.add(cls.name)
+        fields |= {name for name in own if not name.startswith("__")}
         for attr in cls.attrs:
             if attr.name == "__tablename__" and attr.value is not None and isinstance(attr.value.literal, str):
                 tables.append(attr.value.literal)
     names = sorted(set(classes))
-    return [facts.module, list(facts.imported_modules), names, sorted(set(tables)),
-            sorted({s for n in names for s in stems(n)}), sorted(attrs), sorted(spelled(facts)),
-            {n: sorted(stems(n)) for n in sorted(untabled)}]
+    return Outline(facts.module, list(facts.imported_modules), names, sorted(set(tables)),
+                   sorted({s for n in names for s in stems(n)}), sorted(fields), sorted(spelled(facts)),
+                   {n: sorted(stems(n)) for n in sorted(loose)})
 
 
 def spelled(facts: ModuleFacts) -> set[str]:
@@ -110,9 +124,9 @@ def stems(name: str) -> set[str]:
     return {s.lower() for s in out}
 
 
-def cone(targets: list[str], outlines: dict[str, list]) -> set[str]:
+def cone(targets: list[str], outlines: dict[str, Outline]) -> set[str]:
     """Relpaths of the modules to analyse so that the findings of ``targets`` come out as in a full run."""
-    by_module: dict[str, str] = {o[0]: path for path, o in outlines.items()}
+    by_module: dict[str, str] = {o.module: path for path, o in outlines.items()}
 
     def project_modules(names) -> set[str]:
         found = set()
@@ -124,7 +138,7 @@ def cone(targets: list[str], outlines: dict[str, list]) -> set[str]:
                     found.add(path)
         return found
 
-    imports = {path: project_modules(o[1]) for path, o in outlines.items()}
+    imports = {path: project_modules(o.imports) for path, o in outlines.items()}
     importers: dict[str, set[str]] = defaultdict(set)
     for path, deps in imports.items():
         for dep in deps:
@@ -133,11 +147,11 @@ def cone(targets: list[str], outlines: dict[str, list]) -> set[str]:
     tables: dict[str, set[str]] = defaultdict(set)
     by_stem: dict[str, set[str]] = defaultdict(set)
     for path, o in outlines.items():
-        for name in o[2]:
+        for name in o.classes:
             classes[name].add(path)
-        for table in o[3]:
+        for table in o.tables:
             tables[table].add(path)
-        for stem in o[4]:
+        for stem in o.stems:
             by_stem[stem].add(path)
 
     seeds: set[str] = set(targets)
@@ -151,9 +165,9 @@ def cone(targets: list[str], outlines: dict[str, list]) -> set[str]:
     seeds |= {p for t in targets for p in importers.get(t, ())}
     # classes no model matches by name that could be schemas: pairing matches those by shared field
     # names with any model, wherever it is
-    def unmatched(path: str, o: list) -> bool:
+    def unmatched(path: str, o: Outline) -> bool:
         return any(not set().union(*(by_stem.get(s, set()) for s in stem_list)) - {path}
-                   for stem_list in o[7].values())
+                   for stem_list in o.loose.values())
 
     loose = {path for path, o in outlines.items() if unmatched(path, o)}
     for target in targets:
@@ -162,15 +176,15 @@ def cone(targets: list[str], outlines: dict[str, list]) -> set[str]:
             continue
         # classes that can pair with the target's by name (a class of the same name among them), and
         # models of the same table (foreign keys take their type from a table's first model)
-        for name in o[2]:
+        for name in o.classes:
             seeds |= set().union(*(by_stem.get(s, set()) for s in stems(name)))
-        for table in o[3]:
+        for table in o.tables:
             seeds |= tables[table]
-        fields = set(o[5])
+        fields = set(o.fields)
         if target in loose:  # its loose schema may pair with any model sharing two field names
-            seeds |= {p for p, other in outlines.items() if len(fields.intersection(other[5])) >= 2}
+            seeds |= {p for p, other in outlines.items() if len(fields.intersection(other.fields)) >= 2}
         else:  # its models may pair with a loose schema elsewhere
-            seeds |= {p for p in loose if len(fields.intersection(outlines[p][5])) >= 2}
+            seeds |= {p for p in loose if len(fields.intersection(outlines[p].fields)) >= 2}
     # class and table names spelled in strings, by the targets and the modules found so far (a
     # paired model's foreign key takes its type from the table it names): relationship("Item"),
     # ForeignKey("items.id")
@@ -178,7 +192,7 @@ def cone(targets: list[str], outlines: dict[str, list]) -> set[str]:
         o = outlines.get(path)
         if o is None:
             continue
-        for word in o[6]:
+        for word in o.words:
             seeds |= classes.get(word, set()) | tables.get(word, set())
     # everything those modules import, transitively
     closed, todo = set(), list(seeds)

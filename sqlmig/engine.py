@@ -89,7 +89,7 @@ def scan_files(
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
     idents: list[Ident] | None = None,
-    outlines: dict[str, list] | None = None,
+    outlines: dict | None = None,
 ) -> list[ModuleFacts]:
     """Facts for every file, in the order given. Cached files are not parsed again. ``outlines``,
     if given, receives each readable module's outline (``cone.outline``) by path."""
@@ -132,9 +132,9 @@ def scan_files(
         chunk = max(1, min(32, len(todo) // (workers * 4)))
         with ProcessPoolExecutor(max_workers=workers, initializer=_worker_start) as pool:
             for (i, job), text in zip(todo, pool.map(_scan_one, [job for _, job in todo], chunksize=chunk)):
-                results[i], outline = decode(text)
-                if outlines is not None and outline is not None:
-                    outlines[job[1]] = outline
+                results[i], shape = decode(text)
+                if outlines is not None and shape is not None:
+                    outlines[job[1]] = shape
                 if progress:
                     progress(1)
     else:

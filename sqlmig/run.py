@@ -60,7 +60,7 @@ def run(
                 how = "cone"
     if result is None:
         tick = progress(len(files)) if progress else None
-        outlines: dict[str, list] = {}
+        outlines: dict = {}
         modules = scan_files(files, files_root, use_cache=use_cache, jobs=jobs, progress=tick, idents=idents,
                              outlines=outlines if use_cache else None)
         result, how = analyze(modules), "full"

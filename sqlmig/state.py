@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlmig import __version__
 from sqlmig.analyze import Result
 from sqlmig.cache import CACHE_DIR, FORMAT
+from sqlmig.cone import Outline
 from sqlmig.discover import SourceFile
 from sqlmig.engine import Ident
 from sqlmig.fsutil import atomic_write
@@ -53,7 +54,7 @@ class State:
     written_ns: int = 0
     combined: str = ""
     files: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # relpath -> (key, mtime_ns, size)
-    outlines: dict[str, list] = field(default_factory=dict)  # relpath -> outline()
+    outlines: dict[str, Outline] = field(default_factory=dict)  # relpath -> cone.outline()
 
 
 def _write(path: Path, text: str) -> None:
@@ -70,13 +71,13 @@ def load(root: Path, rid: str) -> State | None:
             data = json.load(fh)
         return State(int(data["written_ns"]), str(data["combined"]),
                      {k: (str(v[0]), int(v[1]), int(v[2])) for k, v in data["files"].items()},
-                     {k: list(v) for k, v in data["outlines"].items()})
+                     {k: Outline(*v) for k, v in data["outlines"].items()})
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None
 
 
 def save(root: Path, rid: str, files: list[SourceFile], idents: list[Ident], modules: list[ModuleFacts],
-         outlines: dict[str, list], result: Result) -> None:
+         outlines: dict[str, Outline], result: Result) -> None:
     """Remember a full analysis: the files as they were, their outlines, and the result."""
     combined = combined_key(files, idents)
     state = {
