@@ -124,21 +124,30 @@ def stems(name: str) -> set[str]:
     return {s.lower() for s in out}
 
 
-def cone(targets: list[str], outlines: dict[str, Outline]) -> set[str]:
-    """Relpaths of the modules to analyse so that the findings of ``targets`` come out as in a full run."""
+def project_imports(outlines: dict[str, Outline], paths=None) -> dict[str, list[str]]:
+    """For each module (or those in ``paths``), the project modules it imports: the module named and
+    the packages above it."""
     by_module: dict[str, str] = {o.module: path for path, o in outlines.items()}
-
-    def project_modules(names) -> set[str]:
+    out = {}
+    for path in outlines if paths is None else paths:
         found = set()
-        for name in names:
+        for name in outlines[path].imports:
             parts = name.split(".")
-            for i in range(len(parts), 0, -1):  # the module itself and the packages above it
-                path = by_module.get(".".join(parts[:i]))
-                if path is not None:
-                    found.add(path)
-        return found
+            for i in range(len(parts), 0, -1):
+                dep = by_module.get(".".join(parts[:i]))
+                if dep is not None:
+                    found.add(dep)
+        out[path] = sorted(found)
+    return out
 
-    imports = {path: project_modules(o.imports) for path, o in outlines.items()}
+
+def cone(targets: list[str], outlines: dict[str, Outline], imports: dict[str, list[str]] | None = None) -> set[str]:
+    """Relpaths of the modules to analyse so that the findings of ``targets`` come out as in a full run.
+
+    ``imports`` is ``project_imports(outlines)`` as the last full run saved it; the targets' own
+    entries are computed again (their imports may have changed)."""
+    imports = dict(imports) if imports is not None else project_imports(outlines)
+    imports.update(project_imports(outlines, [t for t in targets if t in outlines]))
     importers: dict[str, set[str]] = defaultdict(set)
     for path, deps in imports.items():
         for dep in deps:

@@ -45,9 +45,8 @@ def _excluded(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
     return match is not None and (match(name) is not None or match(rel) is not None)
 
 
-def _module_for(abspath: Path, cache: dict[Path, tuple[str, ...]]) -> tuple[str, bool]:
-    """Walk up while the parent folder is a package: ``a/b/c.py`` -> ``a.b.c``."""
-    directory = abspath.parent
+def _package_parts(directory: Path, cache: dict[Path, tuple[str, ...]]) -> tuple[str, ...]:
+    """The dotted path of a folder: its name and its parents' while they are packages."""
     parts = cache.get(directory)
     if parts is None:
         chain: list[str] = []
@@ -56,6 +55,12 @@ def _module_for(abspath: Path, cache: dict[Path, tuple[str, ...]]) -> tuple[str,
             chain.append(d.name)
             d = d.parent
         parts = cache[directory] = tuple(reversed(chain))
+    return parts
+
+
+def _module_for(abspath: Path, cache: dict[Path, tuple[str, ...]]) -> tuple[str, bool]:
+    """Walk up while the parent folder is a package: ``a/b/c.py`` -> ``a.b.c``."""
+    parts = _package_parts(abspath.parent, cache)
     stem = abspath.stem
     if stem == "__init__":
         return ".".join(parts), True
@@ -83,6 +88,17 @@ def analysis_root(paths: list[str]) -> Path:
     return common if common.is_dir() else common.parent
 
 
+def source_file(path: Path, root: Path, src: tuple[Path, ...] = (),
+                cache: dict[Path, tuple[str, ...]] | None = None) -> SourceFile:
+    """How ``discover`` names one file below ``root`` (before names that clash are made unique)."""
+    try:
+        rel = path.relative_to(root).as_posix()
+    except ValueError:
+        rel = path.name
+    module, is_package = _module_in_src(path, src) or _module_for(path, {} if cache is None else cache)
+    return SourceFile(str(path), rel, module, is_package)
+
+
 def discover(paths: list[str], exclude: tuple[str, ...] = (), use_defaults: bool = True,
              src: tuple[Path, ...] = ()) -> tuple[Path, list[SourceFile]]:
     """Every ``.py`` file under ``paths`` (sorted, unique), with the root paths are relative to.
@@ -99,16 +115,10 @@ def discover(paths: list[str], exclude: tuple[str, ...] = (), use_defaults: bool
     cache: dict[Path, tuple[str, ...]] = {}
 
     def add(path: Path) -> None:
-        try:
-            rel = path.relative_to(root).as_posix()
-        except ValueError:
-            rel = path.name
-        if rel in found:
+        f = source_file(path, root, src, cache)
+        if f.relpath in found or (exclude and _excluded(f.relpath, path.name, tuple(exclude))):
             return
-        if tuple(exclude) and _excluded(rel, path.name, tuple(exclude)):
-            return
-        module, is_package = _module_in_src(path, src) or _module_for(path, cache)
-        found[rel] = SourceFile(str(path), rel, module, is_package)
+        found[f.relpath] = f
 
     for given in paths:
         top = Path(given).resolve()
@@ -133,13 +143,27 @@ def discover(paths: list[str], exclude: tuple[str, ...] = (), use_defaults: bool
                 if not _excluded(f"{rel_dir}/{d}".lstrip("/"), d, patterns)
                 and not os.path.islink(os.path.join(dirpath, d))
             )
+            parts = None  # the folder's package path, looked up for its first file
             for name in sorted(filenames):
                 if not name.endswith(".py"):
                     continue
-                full = base / name
-                if os.path.islink(full) and not full.exists():
+                full = os.path.join(dirpath, name)
+                if os.path.islink(full) and not os.path.exists(full):
                     continue
-                add(full)
+                if src:
+                    add(Path(full))
+                    continue
+                # the common case in plain strings: pathlib per file was most of discovery's time
+                rel = f"{rel_dir}/{name}" if rel_dir else name
+                if rel in found or (exclude and _excluded(rel, name, tuple(exclude))):
+                    continue
+                if parts is None:
+                    parts = _package_parts(base, cache)
+                stem = name[:-3]
+                if stem == "__init__":
+                    found[rel] = SourceFile(full, rel, ".".join(parts), True)
+                else:
+                    found[rel] = SourceFile(full, rel, ".".join((*parts, stem)), False)
     return root, _unique_modules([found[k] for k in sorted(found)])
 
 

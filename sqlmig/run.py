@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlmig import state as saved
 from sqlmig.analyze import Result, analyze, scoped
 from sqlmig.config import Config
-from sqlmig.discover import DEFAULT_EXCLUDES, DiscoveryError, SourceFile, discover
-from sqlmig.engine import Ident, identify, scan_files
+from sqlmig.discover import DEFAULT_EXCLUDES, DiscoveryError, SourceFile, analysis_root, discover, source_file
+from sqlmig.engine import Ident, identify, prescan, scan_files
 from sqlmig.ir import Finding
 
 
@@ -43,11 +43,14 @@ def run(
     excludes = (config.exclude if config.exclude is not None else DEFAULT_EXCLUDES) + config.extend_exclude
     base = config.root or Path.cwd()
     src = tuple((base / s).resolve() for s in config.src)
+    wait = _prescan(paths, only, src) if reuse and use_cache and only else None
     files_root, files = discover(paths, excludes, use_defaults=False, src=src)
     wanted = _wanted(only, files_root)
     rid = saved.run_id(files_root, paths, excludes, src)
     prior = saved.load(files_root, rid) if use_cache else None
     idents = identify(files, prior.files if prior else None, prior.written_ns if prior else 0)
+    if wait is not None:
+        wait()
     result, how, analysed = None, "full", len(files)
     if reuse and prior is not None:
         combined = saved.combined_key(files, idents)
@@ -76,6 +79,19 @@ def run(
         findings = [f for f in findings if f.path in wanted]
     findings.sort(key=lambda f: (f.path, f.line, f.col, f.code, f.subject))
     return Run(files_root, result, findings, how, analysed)
+
+
+def _prescan(paths: list[str], only: list[str], src: tuple[Path, ...]) -> Callable[[], None] | None:
+    """Scan the few files ``check`` reports on in a child process while the project is discovered."""
+    if len(only) > PRESCAN_MAX:
+        return None
+    root = analysis_root(paths)
+    targets = [source_file(p, root, src) for p in (Path(item).resolve() for item in only)
+               if p.suffix == ".py" and p.is_file()]
+    return prescan(targets, root) if targets else None
+
+
+PRESCAN_MAX = 16
 
 
 def _wanted(only: list[str] | None, files_root: Path) -> set[str] | None:
@@ -110,7 +126,7 @@ def _narrowed(files: list[SourceFile], idents: list[Ident], prior: saved.State, 
         return None
     outlines = dict(prior.outlines)
     outlines.update({p: outline(m) for p, m in target_facts.items()})
-    chosen = sorted(cone(targets, outlines) | set(targets))
+    chosen = sorted(cone(targets, outlines, prior.imports) | set(targets))
     rest = [p for p in chosen if p not in target_facts]
     modules = list(target_facts.values()) + scan_files([files[index[p]] for p in rest], root,
                                                         use_cache=use_cache, jobs=jobs,

@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlmig import __version__
 from sqlmig.analyze import Result
 from sqlmig.cache import CACHE_DIR, FORMAT
-from sqlmig.cone import Outline
+from sqlmig.cone import Outline, project_imports
 from sqlmig.discover import SourceFile
 from sqlmig.engine import Ident
 from sqlmig.fsutil import atomic_write
@@ -55,6 +55,7 @@ class State:
     combined: str = ""
     files: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # relpath -> (key, mtime_ns, size)
     outlines: dict[str, Outline] = field(default_factory=dict)  # relpath -> cone.outline()
+    imports: dict[str, list[str]] = field(default_factory=dict)  # relpath -> cone.project_imports()
 
 
 def _write(path: Path, text: str) -> None:
@@ -71,7 +72,8 @@ def load(root: Path, rid: str) -> State | None:
             data = json.load(fh)
         return State(int(data["written_ns"]), str(data["combined"]),
                      {k: (str(v[0]), int(v[1]), int(v[2])) for k, v in data["files"].items()},
-                     {k: Outline(*v) for k, v in data["outlines"].items()})
+                     {k: Outline(*v) for k, v in data["outlines"].items()},
+                     {k: list(v) for k, v in data["imports"].items()})
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None
 
@@ -86,6 +88,7 @@ def save(root: Path, rid: str, files: list[SourceFile], idents: list[Ident], mod
         "files": {f.relpath: [i.key, i.mtime_ns, i.size] for f, i in zip(files, idents) if i.key is not None},
         "outlines": {m.path: outlines[m.path] for m in modules if m.error is None and m.path in outlines},
     }
+    state["imports"] = project_imports(state["outlines"])
     slim = [ModuleFacts(path=m.path, module=m.module, lines=m.lines, ignore_file=m.ignore_file,
                         ignores=m.ignores, error=m.error) for m in result.modules]
     stored = {

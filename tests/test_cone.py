@@ -75,3 +75,21 @@ def test_a_second_changed_file_means_a_full_run(tmp_path):
         (root / rel).write_text((root / rel).read_text() + "\n# edited\n")
     _, outcome = _doc(root, only=[str(root / "app/models/post.py")], reuse=True)
     assert outcome.how == "full"
+
+
+def test_check_parses_the_changed_file_in_a_child_and_never_imports_libcst(tmp_path):
+    """The changed file is scanned by a forked child while the project is discovered; the parent
+    reads its facts from the cache, so a check served by the cone does not import LibCST at all."""
+    import subprocess
+    import sys
+
+    root = tmp_path / "blog"
+    shutil.copytree(SAMPLES / "blog", root)
+    run([str(root)], Config(), reuse=True)
+    target = root / "app/models/post.py"
+    target.write_text(target.read_text() + "\n# edited\n")
+    code = ("import sys; from sqlmig.run import run; from sqlmig.config import Config; "
+            f"r = run([{str(root)!r}], Config(), only=[{str(target)!r}], reuse=True); "
+            "print(r.how, 'libcst' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.stdout.split() == ["cone", "False"], out.stderr
