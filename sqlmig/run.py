@@ -33,7 +33,7 @@ def run(
     report_unused: bool = False,
     reuse: bool = False,
 ) -> Run:
-    """Analyse ``paths``; with ``only``, analyse the whole project but keep findings of those files.
+    """Analyse ``paths``; with ``only``, report on those files (``analyze.scoped``) of the project.
 
     With ``reuse`` (and the cache on), a project whose files are all unchanged since the last full
     run gets that run's result back, and with ``only`` the analysis may be narrowed to the modules
