@@ -27,10 +27,13 @@ def key(relpath: str, module: str, is_package: bool, data: bytes) -> str:
     return h.hexdigest()
 
 
-def encode(facts: ModuleFacts) -> str:
+def encode(facts: ModuleFacts, shape: Outline | None = None) -> str:
     """The cache entry of one file (also what scan workers send back): a checksum, then the facts
-    packed as JSON arrays (``ir.pack``) with the module's outline for ``check`` (``cone.outline``)."""
-    entry = [pack(facts), outline(facts) if facts.error is None else None]
+    packed as JSON arrays (``ir.pack``) with the module's outline for ``check`` (``cone.outline``,
+    computed here unless given)."""
+    if shape is None and facts.error is None:
+        shape = outline(facts)
+    entry = [pack(facts), shape]
     payload = json.dumps(entry, separators=(",", ":"))
     return _checksum(payload) + payload
 

@@ -140,10 +140,11 @@ def scan_files(
     else:
         for i, (data, relpath, module, is_package, k, cache_root) in todo:
             facts = results[i] = scan_source(relpath, module, is_package, data)
+            shape = outline(facts) if facts.error is None else None
             if cache_root is not None:
-                cache.put(k, encode(facts))
-            if outlines is not None and facts.error is None:
-                outlines[relpath] = outline(facts)
+                cache.put(k, encode(facts, shape))
+            if outlines is not None and shape is not None:
+                outlines[relpath] = shape
             if progress:
                 progress(1)
     return [r for r in results if r is not None]

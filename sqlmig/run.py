@@ -110,7 +110,7 @@ def _wanted(only: list[str] | None, files_root: Path) -> set[str] | None:
 def _narrowed(files: list[SourceFile], idents: list[Ident], prior: saved.State, wanted: set[str],
               root: Path, use_cache: bool, jobs: int | None) -> tuple[Result, int] | None:
     """The analysis of the cone of ``wanted``, if no other file changed since the last full run."""
-    from sqlmig.cone import cone, outline
+    from sqlmig.cone import cone
 
     if {f.relpath for f in files} != set(prior.files) or set(prior.outlines) - set(prior.files):
         return None  # files came or went (or were unreadable): the outlines no longer describe the project
@@ -119,13 +119,13 @@ def _narrowed(files: list[SourceFile], idents: list[Ident], prior: saved.State, 
         return None
     index = {f.relpath: n for n, f in enumerate(files)}
     targets = sorted(p for p in wanted if p in index)
+    fresh: dict = {}
     target_facts = {p: m for p, m in zip(targets, scan_files([files[index[p]] for p in targets], root,
-                                                               use_cache=use_cache, jobs=1,
+                                                               use_cache=use_cache, jobs=1, outlines=fresh,
                                                                idents=[idents[index[p]] for p in targets]))}
     if any(m.error is not None for m in target_facts.values()):
         return None
-    outlines = dict(prior.outlines)
-    outlines.update({p: outline(m) for p, m in target_facts.items()})
+    outlines = {**prior.outlines, **fresh}
     chosen = sorted(cone(targets, outlines, prior.imports) | set(targets))
     rest = [p for p in chosen if p not in target_facts]
     modules = list(target_facts.values()) + scan_files([files[index[p]] for p in rest], root,
