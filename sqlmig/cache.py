@@ -34,16 +34,12 @@ def encode(facts: ModuleFacts, shape: Outline | None = None) -> str:
     if shape is None and facts.error is None:
         shape = outline(facts)
     entry = [pack(facts), shape]
-    payload = json.dumps(entry, separators=(",", ":"))
-    return _checksum(payload) + payload
+    return seal(json.dumps(entry, separators=(",", ":")))
 
 
 def decode(text: str) -> tuple[ModuleFacts, Outline | None]:
     """The inverse of ``encode``; raises ValueError on an entry that is not exactly what was written."""
-    payload = text[_SUM:]
-    if len(text) <= _SUM or text[:_SUM] != _checksum(payload):
-        raise ValueError("corrupted cache entry")
-    packed, outline = json.loads(payload)
+    packed, outline = json.loads(unseal(text))
     return unpacker(ModuleFacts)(packed), None if outline is None else Outline(*outline)
 
 
@@ -52,6 +48,19 @@ _SUM = 16
 
 def _checksum(payload: str) -> str:
     return hashlib.blake2b(payload.encode("utf-8", "surrogatepass"), digest_size=_SUM // 2).hexdigest()
+
+
+def seal(payload: str) -> str:
+    """``payload`` behind its checksum: what ``unseal`` accepts back."""
+    return _checksum(payload) + payload
+
+
+def unseal(text: str) -> str:
+    """The payload of a sealed text; ValueError if any byte of it changed."""
+    payload = text[_SUM:]
+    if len(text) <= _SUM or text[:_SUM] != _checksum(payload):
+        raise ValueError("damaged cache file")
+    return payload
 
 
 class Cache:

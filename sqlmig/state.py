@@ -8,7 +8,9 @@ an outline of the module (what it imports, which classes and table names it defi
 - ``check FILES``, when no other file changed, analyses the given files together with the modules
   they can depend on (the *cone*) instead of the whole project.
 
-Both files are written whole (temporary file, then rename); one that does not load is ignored.
+Both files are written whole (temporary file, then rename) behind a checksum; one that does not
+load is ignored and the run analyses everything. The checksum catches damage, not forgery: a state
+file's outlines are checked for shape as well, a result file's content is trusted.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from sqlmig import __version__
 from sqlmig.analyze import Result
-from sqlmig.cache import CACHE_DIR, FORMAT
+from sqlmig.cache import CACHE_DIR, FORMAT, seal, unseal
 from sqlmig.cone import Outline, project_imports
 from sqlmig.discover import SourceFile
 from sqlmig.engine import Ident
@@ -69,11 +71,17 @@ def _write(path: Path, text: str) -> None:
 def load(root: Path, rid: str) -> State | None:
     try:
         with open(_dir(root) / f"state-{rid}.json", encoding="utf-8") as fh:
-            data = json.load(fh)
-        return State(int(data["written_ns"]), str(data["combined"]),
-                     {k: (str(v[0]), int(v[1]), int(v[2])) for k, v in data["files"].items()},
-                     {k: Outline(*v) for k, v in data["outlines"].items()},
-                     {k: list(v) for k, v in data["imports"].items()})
+            data = json.loads(unseal(fh.read()))
+        state = State(int(data["written_ns"]), str(data["combined"]),
+                      {str(k): (str(v[0]), int(v[1]), int(v[2])) for k, v in data["files"].items()},
+                      {str(k): Outline(*v) for k, v in data["outlines"].items()},
+                      {str(k): [str(p) for p in v] for k, v in data["imports"].items()})
+        for o in state.outlines.values():  # a state edited or damaged by hand must not reach the cone
+            if not (isinstance(o.module, str) and isinstance(o.loose, dict)
+                    and all(isinstance(x, list) and all(isinstance(i, str) for i in x)
+                            for x in (o.imports, o.classes, o.tables, o.stems, o.fields, o.words, *o.loose.values()))):
+                return None
+        return state
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None
 
@@ -103,15 +111,15 @@ def save(root: Path, rid: str, files: list[SourceFile], idents: list[Ident], mod
         "unused_ignores": [pack(f) for f in result.unused_ignores],
     }
     # the result first: a state is only trusted with the result of the same files next to it
-    _write(_dir(root) / f"result-{rid}.json", json.dumps(stored, separators=(",", ":")))
-    _write(_dir(root) / f"state-{rid}.json", json.dumps(state, separators=(",", ":")))
+    _write(_dir(root) / f"result-{rid}.json", seal(json.dumps(stored, separators=(",", ":"))))
+    _write(_dir(root) / f"state-{rid}.json", seal(json.dumps(state, separators=(",", ":"))))
 
 
 def load_result(root: Path, rid: str, combined: str) -> Result | None:
     """The stored result of the run ``rid`` if it was computed from exactly these files."""
     try:
         with open(_dir(root) / f"result-{rid}.json", encoding="utf-8") as fh:
-            data = json.load(fh)
+            data = json.loads(unseal(fh.read()))
         if data.get("combined") != combined:
             return None
         modules = [unpacker(ModuleFacts)(m) for m in data["modules"]]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate
+from sqlmig.cache import seal, unseal
 from sqlmig.config import Config
 from sqlmig.report.json import render
 from sqlmig.run import run
@@ -93,3 +94,32 @@ def test_check_parses_the_changed_file_in_a_child_and_never_imports_libcst(tmp_p
             "print(r.how, 'libcst' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.stdout.split() == ["cone", "False"], out.stderr
+
+
+@pytest.mark.parametrize("damage", ["", "{", "[]", '{"written_ns": 1}', "truncated", "state-shape"])
+@pytest.mark.parametrize("kind", ["state", "result"])
+def test_a_damaged_run_state_means_a_full_run(tmp_path, damage, kind):
+    if damage == "state-shape" and kind == "result":
+        pytest.skip("a result forged with a valid checksum is trusted (see state.py)")
+    root = tmp_path / "blog"
+    shutil.copytree(SAMPLES / "blog", root)
+    _doc(root, reuse=True)
+    target = root / "app/models/post.py"
+    target.write_text(target.read_text() + "\n# edited\n")  # so that check would take the cone
+    expected, _ = _doc(root, only=[str(target)], use_cache=False)
+    full, _ = _doc(root, use_cache=False)
+    for path in root.glob(f".sqlmig_cache/*/{kind}-*.json"):
+        text = path.read_text()
+        if damage == "state-shape":  # the right keys, wrong shapes inside, the checksum kept right
+            data = json.loads(unseal(text))
+            data["outlines"] = {k: [1, 2, 3, 4, 5, 6, 7, {"A": 1}] for k in data["outlines"]}
+            path.write_text(seal(json.dumps(data)))
+        elif damage == "truncated":
+            path.write_text(text[:-1])
+        else:
+            path.write_text(damage)
+    checked, outcome = _doc(root, only=[str(target)], reuse=True)
+    assert checked == expected
+    assert outcome.how == ("cone" if kind == "result" else "full")
+    again, outcome = _doc(root, reuse=True)
+    assert again == full
