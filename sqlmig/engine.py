@@ -104,6 +104,7 @@ def scan_files(
             continue
         hit = cache.get(ident.key)
         if hit is not None:
+            ident.data = None  # the bytes were only needed for the key
             results[i] = hit[0]
             if outlines is not None and hit[1] is not None:
                 outlines[f.relpath] = hit[1]
@@ -117,8 +118,7 @@ def scan_files(
                 results[i] = ModuleFacts(path=f.relpath, module=f.module,
                                          error=("SQM002", f"cannot read: {exc.strerror or exc}", 1, 0))
                 continue
-            if key(f.relpath, f.module, f.is_package, data) != ident.key:
-                ident.key = key(f.relpath, f.module, f.is_package, data)
+            ident.key = key(f.relpath, f.module, f.is_package, data)  # the file may differ from its stat
         todo.append((i, (data, f.relpath, f.module, f.is_package, ident.key, str(root) if use_cache else None)))
     if progress:
         progress(len(files) - len(todo))
