@@ -1,7 +1,14 @@
 """Per-file scan results keyed by content hash and sqlmig version (``.sqlmig_cache/``).
 
-Entries are written to a temporary file and renamed, so concurrent runs never see half an entry;
-an entry that does not load is ignored and rebuilt.
+Entries live in pack files, ``packs/<name>.pack``: a run writes the entries it computed as one new
+pack (temporary file, then rename), so a cold run over thousands of files creates one file, not
+thousands (creating a small file costs 0.4-0.8 ms of system time on the machine CI runs on, a third
+of parsing one). A pack starts with a line holding its index (key -> offset and length), sealed by
+a checksum; each entry is sealed too. A pack or entry that does not load is ignored, and the file
+is scanned again. When packs pile up, the run that writes merges them: a run that read the whole
+project keeps only the entries it used (older versions of files are dropped), any other keeps all.
+Concurrent runs are safe: each writes its own pack under a unique name, and a pack deleted by a
+merge while another run uses it only costs that run a rescan.
 """
 
 from __future__ import annotations
@@ -9,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
+import secrets
+import time
 from pathlib import Path
 
 from sqlmig import __version__
@@ -17,7 +25,7 @@ from sqlmig.cone import Outline, outline
 from sqlmig.ir import ModuleFacts, pack, unpacker
 
 CACHE_DIR = ".sqlmig_cache"
-FORMAT = "4"  # 2: positional arrays (ir.pack); 3: calls and attribute uses in source order; 4: outlines
+FORMAT = "5"  # 2: positional arrays (ir.pack); 3: calls and attribute uses in source order; 4: outlines; 5: packs
 
 
 def key(relpath: str, module: str, is_package: bool, data: bytes) -> str:
@@ -63,43 +71,132 @@ def unseal(text: str) -> str:
     return payload
 
 
+PACKS = "packs"
+MERGE_AT = 4  # packs present when a run that read the whole project writes: merged into one
+MERGE_ANY_AT = 32  # packs present when any other run writes: merged, keeping every entry
+
+
 class Cache:
+    """``get`` entries by key, ``put`` new ones, ``flush`` writes what was put as one pack."""
+
     def __init__(self, root: Path, enabled: bool = True) -> None:
         self.dir = root / CACHE_DIR / f"v{__version__}-{FORMAT}"
         self.enabled = enabled
+        self._where: dict[str, tuple[str, int, int]] | None = None  # key -> (pack, offset, length)
+        self._packs: list[str] = []  # the packs indexed, oldest first
+        self._open: dict[str, object] = {}
+        self.pending: dict[str, str] = {}
+        self.used: set[str] = set()  # keys this run read or wrote
 
-    def _path(self, k: str) -> Path:
-        return self.dir / k[:2] / f"{k}.json"
+    def _index(self) -> dict[str, tuple[str, int, int]]:
+        if self._where is None:
+            self._where = {}
+            try:
+                names = sorted(n for n in os.listdir(self.dir / PACKS) if n.endswith(".pack"))
+            except OSError:
+                names = []
+            for name in names:
+                path = os.path.join(self.dir, PACKS, name)
+                try:
+                    with open(path, "rb") as fh:
+                        line = fh.readline()
+                        if not line.endswith(b"\n"):
+                            continue
+                        index = json.loads(unseal(line[:-1].decode("utf-8")))
+                        base = fh.tell()
+                    self._where.update((str(k), (path, base + int(v[0]), int(v[1]))) for k, v in index.items())
+                    self._packs.append(path)
+                except (OSError, ValueError, TypeError, AttributeError, IndexError, UnicodeDecodeError):
+                    continue  # damaged or half-deleted: its files are scanned again
+        return self._where
+
+    def _read(self, k: str) -> str | None:
+        where = self._index().get(k)
+        if where is None:
+            return None
+        path, offset, length = where
+        fh = self._open.get(path)
+        if fh is None:
+            fh = self._open[path] = open(path, "rb")
+        fh.seek(offset)
+        return fh.read(length).decode("utf-8", "surrogatepass")
 
     def get(self, k: str) -> tuple[ModuleFacts, Outline | None] | None:
         if not self.enabled:
             return None
         try:
-            with open(self._path(k), encoding="utf-8") as fh:
-                return decode(fh.read())
+            text = self._read(k)
+            if text is None:
+                return None
+            hit = decode(text)
         except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
             return None
+        self.used.add(k)
+        return hit
 
     def put(self, k: str, text: str) -> None:
-        """Store the ``encode``d facts of the file with key ``k``."""
-        if not self.enabled:
+        """Keep the ``encode``d facts of the file with key ``k`` for the next ``flush``."""
+        if self.enabled:
+            self.pending[k] = text
+            self.used.add(k)
+
+    def flush(self, complete: bool = False) -> None:
+        """Write what was put as one pack. ``complete``: this run read every file of the project, so
+        when packs pile up the merged pack keeps only the entries it used."""
+        if not self.enabled or not self.pending:
+            self.close()
             return
-        target = self._path(k)
+        self._index()
+        entries = dict(self.pending)
+        merged: list[str] = []
+        if len(self._packs) >= (MERGE_AT if complete else MERGE_ANY_AT):
+            for k in (self.used if complete else self._where):
+                if k not in entries:
+                    try:
+                        text = self._read(k)
+                    except (OSError, UnicodeDecodeError):
+                        text = None
+                    if text is not None:
+                        entries[k] = text
+            merged = self._packs
+        self.close()
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            gitignore = self.dir.parent / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("*\n", encoding="utf-8")
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+            self._write(entries)
+        except OSError:
+            return  # a read-only tree still gets analysed, just not cached
+        self.pending.clear()
+        for path in merged:
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(text)
-                os.replace(tmp, target)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
-        except (OSError, RecursionError):
-            pass  # a read-only tree still gets analysed, just not cached
+                os.unlink(path)
+            except OSError:
+                pass
+        self._where, self._packs = None, []
+
+    def _write(self, entries: dict[str, str]) -> None:
+        folder = self.dir / PACKS
+        folder.mkdir(parents=True, exist_ok=True)
+        gitignore = self.dir.parent / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n", encoding="utf-8")
+        index, blobs, offset = {}, [], 0
+        for k, text in entries.items():
+            blob = text.encode("utf-8", "surrogatepass")
+            index[k] = (offset, len(blob))
+            blobs.append(blob)
+            offset += len(blob)
+        header = (seal(json.dumps(index, separators=(",", ":"))) + "\n").encode("utf-8")
+        name = f"{time.time_ns():020d}-{os.getpid()}-{secrets.token_hex(4)}.pack"
+        tmp = folder / f".tmp-{name}"
+        try:
+            with open(tmp, "xb") as fh:
+                fh.write(header)
+                fh.writelines(blobs)
+            os.replace(tmp, folder / name)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def close(self) -> None:
+        for fh in self._open.values():
+            fh.close()
+        self._open.clear()

@@ -26,15 +26,14 @@ def _worker_start() -> None:
     gc.disable()
 
 
-def _scan_one(job: tuple[bytes, str, str, bool, str, str | None]) -> str:
-    """Scan bytes the caller already read (for the cache key); store and return the encoded facts."""
+def _scan_one(job: tuple[bytes, str, str, bool]) -> str:
+    """Scan bytes the caller already read (for the cache key); return the encoded facts, which the
+    caller decodes and stores."""
     global _scanned
-    data, relpath, module, is_package, cache_key, cache_root = job
+    data, relpath, module, is_package = job
     from sqlmig.scan import scan_source  # already imported by the parent before the fork
 
     text = encode(scan_source(relpath, module, is_package, data))
-    if cache_root is not None:
-        Cache(Path(cache_root)).put(cache_key, text)
     _scanned += 1
     if _scanned % COLLECT_EVERY == 0:
         gc.collect()
@@ -90,9 +89,11 @@ def scan_files(
     progress: Callable[[int], None] | None = None,
     idents: list[Ident] | None = None,
     outlines: dict | None = None,
+    complete: bool = False,
 ) -> list[ModuleFacts]:
     """Facts for every file, in the order given. Cached files are not parsed again. ``outlines``,
-    if given, receives each readable module's outline (``cone.outline``) by path."""
+    if given, receives each readable module's outline (``cone.outline``) by path. ``complete``:
+    ``files`` is the whole project (the cache may then drop entries no file uses any more)."""
     cache = Cache(root, enabled=use_cache)
     if idents is None:
         idents = identify(files)
@@ -119,10 +120,11 @@ def scan_files(
                                          error=("SQM002", f"cannot read: {exc.strerror or exc}", 1, 0))
                 continue
             ident.key = key(f.relpath, f.module, f.is_package, data)  # the file may differ from its stat
-        todo.append((i, (data, f.relpath, f.module, f.is_package, ident.key, str(root) if use_cache else None)))
+        todo.append((i, (data, f.relpath, f.module, f.is_package), ident.key))
     if progress:
         progress(len(files) - len(todo))
     if not todo:
+        cache.close()
         return [r for r in results if r is not None]
     from sqlmig.cone import outline
     from sqlmig.scan import scan_source  # LibCST: imported only when something is parsed, before any fork
@@ -131,22 +133,24 @@ def scan_files(
     if workers > 1 and len(todo) >= PARALLEL_MIN_FILES:
         chunk = max(1, min(32, len(todo) // (workers * 4)))
         with ProcessPoolExecutor(max_workers=workers, initializer=_worker_start) as pool:
-            for (i, job), text in zip(todo, pool.map(_scan_one, [job for _, job in todo], chunksize=chunk)):
+            for (i, job, k), text in zip(todo, pool.map(_scan_one, [job for _, job, _ in todo], chunksize=chunk)):
                 results[i], shape = decode(text)
+                cache.put(k, text)
                 if outlines is not None and shape is not None:
                     outlines[job[1]] = shape
                 if progress:
                     progress(1)
     else:
-        for i, (data, relpath, module, is_package, k, cache_root) in todo:
+        for i, (data, relpath, module, is_package), k in todo:
             facts = results[i] = scan_source(relpath, module, is_package, data)
             shape = outline(facts) if facts.error is None else None
-            if cache_root is not None:
+            if use_cache:
                 cache.put(k, encode(facts, shape))
             if outlines is not None and shape is not None:
                 outlines[relpath] = shape
             if progress:
                 progress(1)
+    cache.flush(complete)
     return [r for r in results if r is not None]
 
 

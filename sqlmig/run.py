@@ -65,7 +65,7 @@ def run(
         tick = progress(len(files)) if progress else None
         outlines: dict = {}
         modules = scan_files(files, files_root, use_cache=use_cache, jobs=jobs, progress=tick, idents=idents,
-                             outlines=outlines if use_cache else None)
+                             outlines=outlines if use_cache else None, complete=True)
         result, how = analyze(modules), "full"
         if use_cache:
             saved.save(files_root, rid, files, idents, modules, outlines, result)

@@ -66,16 +66,96 @@ def test_parallel_cached_and_serial_results_are_identical(tmp_path):
     assert (root / CACHE_DIR / ".gitignore").read_text() == "*\n"
 
 
-def test_corrupted_cache_entries_are_rebuilt(tmp_path):
+def _packs(root: Path) -> list[Path]:
+    return sorted((root / CACHE_DIR).glob("*/packs/*.pack"))
+
+
+def _damage(pack: Path, how: int) -> None:
+    data = pack.read_bytes()
+    header = data.index(b"\n") + 1
+    if how == 0:  # an entry's byte changed
+        pack.write_bytes(data[:header + 40] + bytes([data[header + 40] ^ 1]) + data[header + 41:])
+    elif how == 1:  # cut short
+        pack.write_bytes(data[: len(data) * 2 // 3])
+    elif how == 2:  # the index changed
+        pack.write_bytes(data[:30] + b"0" + data[31:])
+    elif how == 3:  # not a pack at all
+        pack.write_bytes(b"{}")
+    elif how == 4:
+        pack.write_bytes(b"")
+    else:  # the index replaced by a valid-looking one pointing past the end
+        pack.write_bytes(b'x' * 16 + b'{"k":[99999,5]}\n' + data[header:])
+
+
+def test_damaged_packs_are_ignored_and_rebuilt(tmp_path):
     root = _tree(tmp_path, 3)
     expected = _doc(root, use_cache=False, jobs=1)
-    _doc(root, use_cache=True, jobs=1)
-    entries = sorted((root / CACHE_DIR).rglob("*.json"))
-    assert entries
-    for i, entry in enumerate(entries):
-        entry.write_text(["{", "[]", json.dumps({"path": 1}), ""][i % 4])
-    assert _doc(root, use_cache=True, jobs=1) == expected
-    assert _doc(root, use_cache=True, jobs=1) == expected
+    for how in range(6):
+        _doc(root, use_cache=True, jobs=1, complete=True)
+        packs = _packs(root)
+        assert len(packs) == 1
+        _damage(packs[0], how)
+        assert _doc(root, use_cache=True, jobs=1, complete=True) == expected, how
+        assert _doc(root, use_cache=True, jobs=1, complete=True) == expected, how
+        for pack in _packs(root):
+            pack.unlink()
+
+
+def test_a_cold_run_writes_one_pack_and_warm_runs_write_none(tmp_path):
+    root = _tree(tmp_path, 5)
+    _doc(root, use_cache=True, jobs=2, complete=True)
+    first = _packs(root)
+    assert len(first) == 1
+    _doc(root, use_cache=True, jobs=2, complete=True)
+    assert _packs(root) == first
+    assert not list((root / CACHE_DIR).rglob(".tmp-*"))
+
+
+def test_packs_are_merged_and_stale_entries_dropped(tmp_path):
+    from sqlmig.cache import MERGE_AT
+
+    root = _tree(tmp_path, 2)
+    _doc(root, use_cache=True, jobs=1, complete=True)
+    for n in range(MERGE_AT):  # each edit adds a pack holding the new version of m0; the last merges
+        (root / "lib/m0.py").write_text(MODELS.replace("{n}", "0").replace("String(40)", f"String({41 + n})"))
+        doc = _doc(root, use_cache=True, jobs=1, complete=True)
+    packs = _packs(root)
+    assert len(packs) == 1
+    index = json.loads(packs[-1].read_bytes().split(b"\n", 1)[0][16:])
+    assert len(index) == 5  # the five files as they are now; the old versions of m0 are gone
+    assert doc == _doc(root, use_cache=False, jobs=1)
+
+
+def test_partial_runs_keep_every_entry(tmp_path):
+    from sqlmig.cache import Cache
+
+    root = _tree(tmp_path, 2)
+    _doc(root, use_cache=True, jobs=1, complete=True)
+    (root / "lib/m0.py").write_text("x = 1\n")
+    r, files = discover([str(root)])
+    scan_files([f for f in files if f.relpath == "lib/m0.py"], r, use_cache=True, jobs=1)  # as check does
+    cache = Cache(r)
+    assert len(cache._index()) == 6  # the partial run added its entry and dropped none
+    cache.close()
+
+
+def test_concurrent_runs_share_the_cache(tmp_path):
+    """Two processes analysing the same tree at once, twice: every result is the full one."""
+    import subprocess
+    import sys
+
+    root = _tree(tmp_path, 40)
+    expected = json.dumps(_doc(root, use_cache=False, jobs=1), sort_keys=True)
+    code = ("import json, sys; from tests.test_engine import _doc; from pathlib import Path; "
+            "print(json.dumps(_doc(Path(sys.argv[1]), use_cache=True, jobs=2, complete=True), sort_keys=True))")
+    here = Path(__file__).resolve().parent.parent
+    for _ in range(2):
+        procs = [subprocess.Popen([sys.executable, "-c", code, str(root)], cwd=here, stdout=subprocess.PIPE, text=True)
+                 for _ in range(3)]
+        outs = [p.communicate()[0].strip() for p in procs]
+        assert all(p.returncode == 0 for p in procs)
+        assert all(out == expected for out in outs)
+    assert _packs(root)
 
 
 def test_cache_follows_content(tmp_path):
