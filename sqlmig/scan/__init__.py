@@ -12,6 +12,7 @@ import libcst as cst
 
 from sqlmig.ir import ModuleFacts
 from sqlmig.scan.module import BODY_TOKENS, ModuleScanner, module_name
+from sqlmig.scan.parse import parse_module
 from sqlmig.scan.positions import Spans
 
 __all__ = ["scan_source", "decode", "module_name"]
@@ -70,7 +71,7 @@ def scan_source(path: str, module: str, is_package: bool, data: bytes) -> Module
     if deep is not None:
         return ModuleFacts(path=path, module=module, error=("SQM001", deep, 1, 0))
     try:
-        tree = cst.parse_module(source)
+        tree = parse_module(source)
     except cst.ParserSyntaxError as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid syntax"
         return ModuleFacts(path=path, module=module,

@@ -1,0 +1,45 @@
+"""The scan's parse (LibCST without node validation while it runs) builds the trees LibCST builds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from sqlmig.scan.parse import parse_module
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _corpus() -> list[Path]:
+    files = sorted((ROOT / "sample_projects").rglob("*.py")) + sorted((ROOT / "tests" / "fixtures").rglob("*.py"))
+    files += sorted(Path(cst.__file__).parent.glob("_nodes/*.py"))  # large, every statement kind
+    return files
+
+
+def test_same_trees_as_libcst() -> None:
+    compared = 0
+    for path in _corpus():
+        source = path.read_text(encoding="utf-8")
+        try:
+            expected = cst.parse_module(source)
+        except cst.ParserSyntaxError:
+            with pytest.raises(cst.ParserSyntaxError):
+                parse_module(source)
+            continue
+        got = parse_module(source)
+        assert got.deep_equals(expected), path
+        assert got.code == source
+        compared += 1
+    assert compared > 100
+
+
+def test_validation_is_back_on_after_each_parse() -> None:
+    parse_module("x = 1\n")
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("not an identifier")
+    with pytest.raises(cst.ParserSyntaxError):
+        parse_module("def (:\n")
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("still not one")
