@@ -80,9 +80,18 @@ def scan_source(path: str, module: str, is_package: bool, data: bytes) -> Module
         return ModuleFacts(path=path, module=module, error=("SQM001", "expression nesting too deep to parse", 1, 0))
     except Exception as exc:  # the native parser can raise other errors on hostile input
         return ModuleFacts(path=path, module=module, error=("SQM001", f"cannot parse: {exc}".splitlines()[0], 1, 0))
+    walk = not PREFILTER or any(token in source for token in BODY_TOKENS)
     try:
-        walk = not PREFILTER or any(token in source for token in BODY_TOKENS)
         scanner = ModuleScanner(tree, module, is_package, walk_bodies=walk)
-        return scanner.facts(path, source, Spans(tree, source, scanner))
+        try:
+            spans = Spans(tree, source, scanner)
+        except RecursionError:
+            raise
+        except Exception:  # noqa: BLE001 - the fast pass met a node it does not know: the stock pass
+            spans = None
+        if spans is None or spans.length != len(source) + (len(tree.default_newline) if source else 0):
+            scanner = ModuleScanner(tree, module, is_package, walk_bodies=walk)
+            spans = Spans(tree, source, scanner, stock=True)
+        return scanner.facts(path, source, spans)
     except RecursionError:
         return ModuleFacts(path=path, module=module, error=("SQM001", "expression nesting too deep to analyse", 1, 0))
