@@ -3,13 +3,15 @@
     python bench/run.py [--sizes 200 1000 5000] [--out bench/out/results.json]
 
 For each size it generates a project (bench/generate.py, seed 1), then times in one run:
-- floor: single-process ``libcst.parse_module`` of exactly the files analyze reads, best of three,
-  with the cyclic garbage collector off (as the scan workers run; also reported with it on);
+- floor: single-process ``libcst.parse_module`` of exactly the files analyze reads, with the
+  cyclic garbage collector off (as the scan workers run; also reported with it on);
 - cold: ``sqlmig analyze --format json`` with an empty cache (process pool over all cores);
 - warm: the same again, nothing changed (the stored result of the last run);
 - changed: ``analyze`` again after one model file changed (per-file cache, whole analysis);
 - check: ``sqlmig check FILE`` (run in the project) after that file changed once more (the cone);
-and the peak resident memory of the cold run. Prints a table and writes JSON.
+and the peak resident memory of the cold run. Every time is the best of ``--repeat`` runs (3), the
+floor's included: this machine's speed moves by a fifth from one run to the next. Prints a table
+and writes JSON.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ sys.path.insert(0, str(HERE.parent))
 from bench.generate import generate  # noqa: E402
 
 
-def floor(root: Path, collect: bool) -> float:
-    """Best of three single-process parses of every file analyze reads; ``collect``: with Python's
+def floor(root: Path, collect: bool, repeat: int) -> float:
+    """Best of ``repeat`` single-process parses of every file analyze reads; ``collect``: with Python's
     cyclic garbage collector on (the interpreter's default) or off (as sqlmig's workers run)."""
     import gc
 
@@ -43,7 +45,7 @@ def floor(root: Path, collect: bool) -> float:
     _, files = discover([str(root)])
     sources = [Path(f.abspath).read_text(encoding="utf-8") for f in files]
     best = float("inf")
-    for _ in range(3):
+    for _ in range(repeat):
         if not collect:
             gc.disable()
         start = time.perf_counter()
@@ -55,20 +57,24 @@ def floor(root: Path, collect: bool) -> float:
     return best
 
 
-def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
-    """Wall time and peak RSS (MiB) of a child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, check=False, cwd=cwd)
-    wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) // 1024
+def timed(cmd: list[str], repeat: int, cwd: Path | None = None, before=None) -> tuple[float, int]:
+    """Best wall time of ``repeat`` runs of a child process (``before()`` runs ahead of each), and
+    the peak RSS (MiB) of the largest child so far."""
+    best = float("inf")
+    for n in range(repeat):
+        if before is not None:
+            before(n)
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, check=False, cwd=cwd)
+        best = min(best, time.perf_counter() - start)
+    return best, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 1000, 5000])
     parser.add_argument("--out", type=Path, default=HERE / "out" / "results.json")
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     rows = []
     for size in args.sizes:
@@ -77,17 +83,20 @@ def main() -> None:
             generate(work, size, seed=1)
             lines = sum(p.read_text().count("\n") for p in work.rglob("*.py"))
             base = [sys.executable, "-m", "sqlmig", "analyze", str(work), "--format", "json"]
-            parse_floor = floor(work, collect=False)
-            floor_with_gc = floor(work, collect=True)
-            shutil.rmtree(work / ".sqlmig_cache", ignore_errors=True)
-            cold, peak = timed(base)
-            warm, _ = timed(base)
+            parse_floor = floor(work, collect=False, repeat=args.repeat)
+            floor_with_gc = floor(work, collect=True, repeat=args.repeat)
+            cold, peak = timed(base, args.repeat,
+                               before=lambda n: shutil.rmtree(work / ".sqlmig_cache", ignore_errors=True))
+            warm, _ = timed(base, args.repeat)
             changed = sorted(work.rglob("models.py"))[0]
-            changed.write_text(changed.read_text() + "# touched\n")
-            after_change, _ = timed(base)
-            changed.write_text(changed.read_text() + "# touched again\n")
+
+            def touch(n: int, what: str = "touched") -> None:
+                changed.write_text(changed.read_text() + f"# {what} {n}\n")
+
+            after_change, _ = timed(base, args.repeat, before=touch)
             one, _ = timed([sys.executable, "-m", "sqlmig", "check", str(changed.relative_to(work)),
-                            "--format", "json", "--exit-zero"], cwd=work)
+                            "--format", "json", "--exit-zero"], args.repeat, cwd=work,
+                           before=lambda n: touch(n, "touched again"))
             rows.append({"files": size, "lines": lines, "parse_floor_s": round(parse_floor, 2),
                          "parse_floor_gc_on_s": round(floor_with_gc, 2),
                          "cold_s": round(cold, 2), "warm_s": round(warm, 2),
