@@ -428,16 +428,30 @@ def test_refuses_uncommitted_changes_unless_forced(tmp_path):
     assert "class One(SQLModelBase, table=True):" in (root / "app/models.py").read_text(encoding="utf-8")
 
 
+def _read_only(path: Path):
+    """Make ``path`` read-only for whoever runs the tests. Root ignores mode bits (and CI runs as
+    root), so there the file also gets the immutable attribute; returns the undo."""
+    os.chmod(path, 0o444)
+    if os.geteuid() != 0:
+        return lambda: None
+    if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+        pytest.skip("running as root on a filesystem without the immutable attribute")
+    return lambda: subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
 def test_read_only_file_means_nothing_is_written(tmp_path):
-    if os.geteuid() == 0:
-        pytest.skip("root writes into read-only files")
-    root = _project(tmp_path, SIMPLE)
+    root = _project(tmp_path, SIMPLE, extra={"app/other.py": SIMPLE.replace("One", "Two").replace('"one"', '"two"')})
     before = {p: p.read_bytes() for p in root.rglob("*.py")}
-    os.chmod(root / "app/models.py", 0o444)
-    proc = cli("rewrite", ".", "--no-cache", cwd=root)
+    undo = _read_only(root / "app/models.py")
+    try:
+        proc = cli("rewrite", ".", "--no-cache", cwd=root)
+    finally:
+        undo()
     assert proc.returncode == 2
     assert "not written app/models.py" in proc.stderr
+    assert "not written app/other.py" in proc.stderr  # all or nothing: the writable file is kept too
     assert {p: p.read_bytes() for p in root.rglob("*.py")} == before
+    assert not [p for p in root.rglob("*") if p.name.endswith(".sqlmig")]
 
 
 def test_a_failed_rename_puts_every_file_back(tmp_path, monkeypatch):
@@ -460,6 +474,28 @@ def test_a_failed_rename_puts_every_file_back(tmp_path, monkeypatch):
     assert ("a.py", "not written: another file failed") in report.failed
     assert (a.read_bytes(), b.read_bytes()) == (b"A = 1\n", b"B = 1\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py", "b.py"]  # no temporary left behind
+
+
+def test_a_full_disk_while_staging_writes_nothing(tmp_path, monkeypatch):
+    a, b = tmp_path / "a.py", tmp_path / "b.py"
+    a.write_bytes(b"A = 1\n")
+    b.write_bytes(b"B = 1\n")
+    real = os.fsync
+    calls = []
+
+    def full(fd):
+        calls.append(fd)
+        if len(calls) == 2:  # the second file's data does not fit
+            raise OSError(28, "No space left on device")
+        return real(fd)
+
+    monkeypatch.setattr(os, "fsync", full)
+    report = write_all(tmp_path, [Change("a.py", b"A = 1\n", b"A = 2\n"), Change("b.py", b"B = 1\n", b"B = 2\n")])
+    assert report.written == []
+    assert ("b.py", "No space left on device") in report.failed
+    assert ("a.py", "not written: another file failed") in report.failed
+    assert (a.read_bytes(), b.read_bytes()) == (b"A = 1\n", b"B = 1\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py", "b.py"]
 
 
 def test_bad_input_is_one_line_and_exit_2(tmp_path):
