@@ -13,8 +13,9 @@ projects, names another 15%. Nothing asks where those are, so for the duration o
 classes get a ``_codegen`` that only advances the offset (``_LEAVES``), and the context managers
 LibCST opens around every expression and statement are replaced by plain objects (``_Parens``,
 ``_NULL``). The structure is still walked by LibCST's own code, so every recorded offset is the one
-the stock pass records (``tests/test_positions.py`` compares both on thousands of files); should the
-pass not come out at the source's length, ``scan_source`` runs the stock pass instead.
+the stock pass records (``tests/test_positions.py`` compares both on the samples, fixtures,
+``libcst/_nodes`` and ``sqlalchemy/orm``); should the pass not come out at the source's length, or
+raise, ``scan_source`` runs the stock pass instead.
 """
 
 from __future__ import annotations
@@ -175,14 +176,12 @@ def _one_token(self, state: _State) -> None:  # operators, commas, dots, colons,
     self.whitespace_after._codegen(state)
 
 
-def _opening(token: str):
-    def codegen(self, state: _State) -> None:
-        state.offset += 1
-        self.whitespace_after._codegen(state)
-    return codegen
+def _opening(self, state: _State) -> None:  # ( [ {
+    state.offset += 1
+    self.whitespace_after._codegen(state)
 
 
-def _closing(self, state: _State) -> None:
+def _closing(self, state: _State) -> None:  # ) ] }
     self.whitespace_before._codegen(state)
     state.offset += 1
 
@@ -211,7 +210,7 @@ def _subclasses(cls: type) -> set[type]:
 _LEAVES: dict[type, object] = {
     cst.SimpleWhitespace: _value, cst.Comment: _value, cst.Newline: _newline,
     cst.TrailingWhitespace: _trailing, cst.EmptyLine: _empty_line, cst.Name: _name,
-    cst.LeftParen: _opening("("), cst.LeftSquareBracket: _opening("["), cst.LeftCurlyBrace: _opening("{"),
+    cst.LeftParen: _opening, cst.LeftSquareBracket: _opening, cst.LeftCurlyBrace: _opening,
     cst.RightParen: _closing, cst.RightSquareBracket: _closing, cst.RightCurlyBrace: _closing,
 }
 for _cls in _subclasses(_BaseOneTokenOp):
