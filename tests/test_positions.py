@@ -69,7 +69,8 @@ def test_corpus_matches_the_stock_pass_and_facts_are_unchanged(monkeypatch) -> N
 
 def test_libcst_is_restored_after_each_pass_even_a_failing_one() -> None:
     def codegen_methods() -> dict:
-        return {c: (c.__dict__.get("_codegen"), c.__dict__.get("_parenthesize")) for c in positions._LEAVES}
+        classes = [*positions._LEAVES, positions._BaseParenthesizedNode]
+        return {c: (c.__dict__.get("_codegen"), c.__dict__.get("_parenthesize")) for c in classes}
 
     before = codegen_methods()
     Spans(cst.parse_module("x = (a)\n"), "x = (a)\n")
@@ -91,4 +92,13 @@ def test_a_pass_that_comes_out_short_falls_back_to_the_stock_pass(monkeypatch) -
     source = "from sqlalchemy import Column, Integer\nclass A(Base):\n    id = Column(Integer, primary_key=True)\n"
     expected = scan_source("a.py", "a", False, source.encode())
     monkeypatch.setitem(positions._LEAVES, cst.Comma, lambda self, state: None)  # a wrong leaf: one byte short
+    stock_runs = []
+    original = positions.Spans.__init__
+
+    def spy(self, module, src, visitor=None, stock=False):
+        stock_runs.append(stock)
+        original(self, module, src, visitor, stock)
+
+    monkeypatch.setattr(positions.Spans, "__init__", spy)
     assert scan_source("a.py", "a", False, source.encode()) == expected
+    assert stock_runs == [False, True]

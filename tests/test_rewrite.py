@@ -454,48 +454,29 @@ def test_read_only_file_means_nothing_is_written(tmp_path):
     assert not [p for p in root.rglob("*") if p.name.endswith(".sqlmig")]
 
 
-def test_a_failed_rename_puts_every_file_back(tmp_path, monkeypatch):
+@pytest.mark.parametrize("call", ["replace", "fsync"])
+def test_a_failure_on_the_second_file_writes_nothing(tmp_path, monkeypatch, call):
+    """``replace``: the second rename fails (an interrupted run); ``fsync``: the disk is full while
+    the second file is staged. Either way every file stays as it was."""
     a, b = tmp_path / "a.py", tmp_path / "b.py"
     a.write_bytes(b"A = 1\n")
     b.write_bytes(b"B = 1\n")
-    real = os.replace
+    real = getattr(os, call)
     calls = []
 
-    def flaky(src, dst):
-        calls.append(dst)
+    def failing(*args):
+        calls.append(args)
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
-        return real(src, dst)
+        return real(*args)
 
-    monkeypatch.setattr(os, "replace", flaky)
+    monkeypatch.setattr(os, call, failing)
     report = write_all(tmp_path, [Change("a.py", b"A = 1\n", b"A = 2\n"), Change("b.py", b"B = 1\n", b"B = 2\n")])
     assert report.written == []
     assert ("b.py", "No space left on device") in report.failed
     assert ("a.py", "not written: another file failed") in report.failed
     assert (a.read_bytes(), b.read_bytes()) == (b"A = 1\n", b"B = 1\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py", "b.py"]  # no temporary left behind
-
-
-def test_a_full_disk_while_staging_writes_nothing(tmp_path, monkeypatch):
-    a, b = tmp_path / "a.py", tmp_path / "b.py"
-    a.write_bytes(b"A = 1\n")
-    b.write_bytes(b"B = 1\n")
-    real = os.fsync
-    calls = []
-
-    def full(fd):
-        calls.append(fd)
-        if len(calls) == 2:  # the second file's data does not fit
-            raise OSError(28, "No space left on device")
-        return real(fd)
-
-    monkeypatch.setattr(os, "fsync", full)
-    report = write_all(tmp_path, [Change("a.py", b"A = 1\n", b"A = 2\n"), Change("b.py", b"B = 1\n", b"B = 2\n")])
-    assert report.written == []
-    assert ("b.py", "No space left on device") in report.failed
-    assert ("a.py", "not written: another file failed") in report.failed
-    assert (a.read_bytes(), b.read_bytes()) == (b"A = 1\n", b"B = 1\n")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py", "b.py"]
 
 
 def test_bad_input_is_one_line_and_exit_2(tmp_path):
