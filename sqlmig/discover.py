@@ -125,46 +125,74 @@ def discover(paths: list[str], exclude: tuple[str, ...] = (), use_defaults: bool
         if top.is_file():
             add(top)
             continue
-        seen_dirs: set[tuple[int, int]] = set()
-        for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+        if src:  # modules named by their place below a src root: the general path, per file
+            for full in _walk(top, root, patterns, cache):
+                add(Path(full))
+            continue
+        for full, rel, name, parts in _walk_named(top, root, patterns, cache):
+            if rel in found or (exclude and _excluded(rel, name, tuple(exclude))):
+                continue
+            stem = name[:-3]
+            if stem == "__init__":
+                found[rel] = SourceFile(full, rel, ".".join(parts), True)
+            else:
+                found[rel] = SourceFile(full, rel, ".".join((*parts, stem)), False)
+    return root, _unique_modules([found[k] for k in sorted(found)])
+
+
+def _walk(top: Path, root: Path, patterns: tuple[str, ...], cache: dict[Path, tuple[str, ...]]):
+    """The ``.py`` files below ``top`` as absolute paths (see ``_walk_named``)."""
+    for full, _rel, _name, _parts in _walk_named(top, root, patterns, cache):
+        yield full
+
+
+def _walk_named(top: Path, root: Path, patterns: tuple[str, ...], cache: dict[Path, tuple[str, ...]]):
+    """``(abspath, relpath, name, package parts of its folder)`` for every ``.py`` file below ``top``.
+
+    One ``scandir`` per folder: the kind of each entry comes with the listing (no ``stat`` per file,
+    which made up most of discovery's time), and whether a folder is a package is read off its own
+    listing. Symlinked folders are not entered, dangling symlinks are skipped, and a folder reached
+    twice (a bind mount) is walked once.
+    """
+    seen: set[tuple[int, int]] = set()
+    stack: list[tuple[str, str, tuple[str, ...] | None]] = [(str(top), "" if top == root else
+                                                             top.relative_to(root).as_posix(), None)]
+    while stack:
+        dirpath, rel_dir, parent_parts = stack.pop()
+        try:
+            st = os.stat(dirpath)
+            with os.scandir(dirpath) as it:
+                entries = list(it)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) in seen:
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        files, dirs, package = [], [], False
+        for entry in entries:
+            name = entry.name
             try:
-                st = os.stat(dirpath)
-                key = (st.st_dev, st.st_ino)
+                is_dir = entry.is_dir()
             except OSError:
                 continue
-            if key in seen_dirs:
-                dirnames[:] = []
-                continue
-            seen_dirs.add(key)
-            base = Path(dirpath)
-            rel_dir = base.relative_to(root).as_posix() if base != root else ""
-            dirnames[:] = sorted(
-                d for d in dirnames
-                if not _excluded(f"{rel_dir}/{d}".lstrip("/"), d, patterns)
-                and not os.path.islink(os.path.join(dirpath, d))
-            )
-            parts = None  # the folder's package path, looked up for its first file
-            for name in sorted(filenames):
-                if not name.endswith(".py"):
+            if is_dir:
+                if not entry.is_symlink() and not _excluded(f"{rel_dir}/{name}".lstrip("/"), name, patterns):
+                    dirs.append(name)
+            elif name.endswith(".py"):
+                if entry.is_symlink() and not os.path.exists(entry.path):
                     continue
-                full = os.path.join(dirpath, name)
-                if os.path.islink(full) and not os.path.exists(full):
-                    continue
-                if src:
-                    add(Path(full))
-                    continue
-                # the common case in plain strings: pathlib per file was most of discovery's time
-                rel = f"{rel_dir}/{name}" if rel_dir else name
-                if rel in found or (exclude and _excluded(rel, name, tuple(exclude))):
-                    continue
-                if parts is None:
-                    parts = _package_parts(base, cache)
-                stem = name[:-3]
-                if stem == "__init__":
-                    found[rel] = SourceFile(full, rel, ".".join(parts), True)
-                else:
-                    found[rel] = SourceFile(full, rel, ".".join((*parts, stem)), False)
-    return root, _unique_modules([found[k] for k in sorted(found)])
+                files.append(name)
+                if name == "__init__.py" and entry.is_file():
+                    package = True
+        if parent_parts is None:  # the top folder: walk up through its parents
+            parts = _package_parts(Path(dirpath), cache)
+        else:
+            parts = (*parent_parts, os.path.basename(dirpath)) if package else ()
+            cache[Path(dirpath)] = parts
+        for name in sorted(files):
+            yield os.path.join(dirpath, name), f"{rel_dir}/{name}" if rel_dir else name, name, parts
+        for name in sorted(dirs, reverse=True):
+            stack.append((os.path.join(dirpath, name), f"{rel_dir}/{name}" if rel_dir else name, parts))
 
 
 def _unique_modules(files: list[SourceFile]) -> list[SourceFile]:
