@@ -99,42 +99,79 @@ def _config(paths: list[str], config_file: Path | None, select, ignore, extend_s
         fail_on=fail_on.value if fail_on else None, format=format.value if format else None)
 
 
-def _execute(paths, config: Config, no_cache: bool, jobs, only=None, report_unused=False, reuse=False):
+def _execute(paths, config: Config, no_cache: bool, jobs, only=None, report_unused=False, reuse=False,
+             settings=None):
     from sqlmig.run import run
 
     progress = _ProgressBar()
     try:
         return run(paths, config, use_cache=not no_cache, jobs=jobs, only=only, progress=progress,
-                   report_unused=report_unused, reuse=reuse)
+                   report_unused=report_unused, reuse=reuse, settings=settings)
     finally:
         progress.stop()
 
 
-def _emit(outcome, fmt: str, output: Path | None, color: bool | None, exit_zero: bool, fail_on: str) -> None:
+def _colour(color: bool | None, output: Path | None) -> bool:
+    """Whether text output gets styles: asked for, or rich sees a terminal (a tty, FORCE_COLOR, ...)."""
+    if output is not None or color is False:
+        return False
+    if color:
+        return True
+    from rich.console import Console
+
+    return Console(file=sys.stdout).is_terminal
+
+
+def _settings(cfg: Config, color: bool | None, output: Path | None, report_unused: bool,
+              only: list[str] | None) -> str | None:
+    """What a report depends on besides the files (see ``Run.remember``); None: do not keep it."""
+    from sqlmig.state import settings_key
+
+    if cfg.format == "text" and _colour(color, output):
+        return None  # coloured for a terminal: rendered each time
+    return settings_key(cfg.format, cfg.select, cfg.ignore, cfg.extend_select, cfg.per_file_ignores,
+                        cfg.fail_on, report_unused, sorted(str(Path(p).resolve()) for p in only) if only else None)
+
+
+def _emit(outcome, fmt: str, output: Path | None, color: bool | None, exit_zero: bool, fail_on: str,
+          settings: str | None = None) -> None:
     from sqlmig.analyze import at_or_above
+
+    if outcome.payload is not None:
+        payload, failing = outcome.payload, outcome.failing
+    else:
+        payload = _render(outcome, fmt, output, color)
+        failing = bool(at_or_above(outcome.findings, fail_on))
+        if payload is not None:
+            outcome.remember(settings, payload, failing)
+    if output:
+        atomic_write(output, payload or "")
+    elif payload is not None:
+        sys.stdout.write(payload)
+    raise typer.Exit(0 if exit_zero or not failing else 1)
+
+
+def _render(outcome, fmt: str, output: Path | None, color: bool | None) -> str | None:
+    """The report as text; None when text output went straight to a terminal, in colour."""
     from sqlmig.report import github, markdown, sarif
     from sqlmig.report import json as json_report
     from sqlmig.report import text as text_report
 
     findings, result = outcome.findings, outcome.result
     if fmt == "json":
-        payload = json_report.render(result, findings)
-    elif fmt == "sarif":
-        payload = sarif.render(findings)
-    elif fmt == "github":
-        payload = github.render(findings)
-    elif fmt == "markdown":
-        payload = markdown.render(findings, result.repo)
-    else:
-        buf = io.StringIO() if output else sys.stdout
-        text_report.render(result, buf, color=False if output else color, findings=findings)
-        payload = buf.getvalue() if output else None
-    if output:
-        atomic_write(output, payload or "")
-    elif payload is not None:
-        sys.stdout.write(payload)
-    failing = at_or_above(findings, fail_on)
-    raise typer.Exit(0 if exit_zero or not failing else 1)
+        return json_report.render(result, findings)
+    if fmt == "sarif":
+        return sarif.render(findings)
+    if fmt == "github":
+        return github.render(findings)
+    if fmt == "markdown":
+        return markdown.render(findings, result.repo)
+    if _colour(color, output):
+        text_report.render(result, sys.stdout, color=color, findings=findings)
+        return None
+    buf = io.StringIO()
+    text_report.render(result, buf, color=False, findings=findings)
+    return buf.getvalue()
 
 
 @app.command()
@@ -157,8 +194,10 @@ def analyze(
     """Find models and schemas, pair them, report duplication, drift, blockers and a readiness verdict."""
     cfg = _config(paths, config, select, ignore, extend_select, fail_on, format)
     cfg = cfg.with_cli(extend_exclude=tuple(cfg.extend_exclude) + tuple(exclude))
-    outcome = _execute(paths, cfg, no_cache, jobs, report_unused=report_unused_ignores, reuse=True)
-    _emit(outcome, cfg.format, output, color, exit_zero, cfg.fail_on)
+    settings = _settings(cfg, color, output, report_unused_ignores, None)
+    outcome = _execute(paths, cfg, no_cache, jobs, report_unused=report_unused_ignores, reuse=True,
+                       settings=settings)
+    _emit(outcome, cfg.format, output, color, exit_zero, cfg.fail_on, settings)
 
 
 def _project_root(cfg: Config) -> Path:
@@ -198,15 +237,18 @@ def check(
     start = files or ["."]
     cfg = _config(start, config, select, ignore, extend_select, fail_on, format)
     root = _project_root(cfg)
-    outcome = _execute([str(root)], cfg, no_cache, jobs, only=list(files) if files else None,
-                       report_unused=report_unused_ignores, reuse=True)
+    only = list(files) if files else None
+    # a report filtered by a baseline depends on that file too: not kept
+    settings = None if baseline or write_baseline else _settings(cfg, color, output, report_unused_ignores, only)
+    outcome = _execute([str(root)], cfg, no_cache, jobs, only=only, report_unused=report_unused_ignores,
+                       reuse=True, settings=settings)
     if write_baseline is not None:
         bl.write(write_baseline, outcome.findings)
         typer.echo(f"sqlmig: wrote {len(outcome.findings)} findings to {write_baseline}", err=True)
         raise typer.Exit(0)
     if baseline is not None:
         outcome.findings = bl.new_findings(outcome.findings, bl.read(baseline))
-    _emit(outcome, cfg.format, output, color, exit_zero, cfg.fail_on)
+    _emit(outcome, cfg.format, output, color, exit_zero, cfg.fail_on, settings)
 
 
 @app.command()

@@ -17,10 +17,19 @@ from sqlmig.ir import Finding
 @dataclass
 class Run:
     root: Path
-    result: Result
+    result: Result | None  # None when how == "output"
     findings: list[Finding]  # after selection, file filter and baseline
-    how: str = "full"  # full | stored (an unchanged project's last result) | cone (see cone.py)
+    how: str = "full"  # full | stored (an unchanged project's last result) | cone (see cone.py) | output
     analysed: int = 0  # files whose facts the analysis read
+    rid: str = ""  # which run of the project this is (state.run_id)
+    combined: str | None = None  # the key of all files as read (state.combined_key); None without the cache
+    payload: str | None = None  # how == "output": the report rendered last time, with these settings
+    failing: bool = False  # how == "output": whether that report had findings at or above --fail-on
+
+    def remember(self, settings: str | None, payload: str, failing: bool) -> None:
+        """Keep the report rendered from this run for the next run with the same files and settings."""
+        if settings is not None and self.combined is not None and self.how != "output":
+            saved.save_output(self.root, self.rid, settings, self.combined, payload, failing)
 
 
 def run(
@@ -32,6 +41,7 @@ def run(
     progress: Callable[[int], Callable[[int], None] | None] | None = None,
     report_unused: bool = False,
     reuse: bool = False,
+    settings: str | None = None,
 ) -> Run:
     """Analyse ``paths``; with ``only``, report on those files (``analyze.scoped``) of the project.
 
@@ -51,9 +61,13 @@ def run(
     idents = identify(files, prior.files if prior else None, prior.written_ns if prior else 0)
     if wait is not None:
         wait()
+    combined = saved.combined_key(files, idents) if use_cache else None
+    if reuse and combined is not None and settings is not None:
+        stored = saved.load_output(files_root, rid, settings, combined)
+        if stored is not None:
+            return Run(files_root, None, [], "output", 0, rid, combined, stored[0], stored[1])
     result, how, analysed = None, "full", len(files)
     if reuse and prior is not None:
-        combined = saved.combined_key(files, idents)
         if combined == prior.combined:
             result, how, analysed = saved.load_result(files_root, rid, combined), "stored", 0
         if result is None and wanted is not None:
@@ -78,7 +92,7 @@ def run(
     if wanted is not None:
         findings = [f for f in findings if f.path in wanted]
     findings.sort(key=lambda f: (f.path, f.line, f.col, f.code, f.subject))
-    return Run(files_root, result, findings, how, analysed)
+    return Run(files_root, result, findings, how, analysed, rid, combined)
 
 
 def _prescan(paths: list[str], only: list[str], src: tuple[Path, ...]) -> Callable[[], None] | None:

@@ -2,13 +2,15 @@
 
 ``.sqlmig_cache/<version>/state-<run>.json`` records per file its content key, size and mtime and
 an outline of the module (what it imports, which classes and table names it defines);
-``result-<run>.json`` holds that run's result. Two uses:
+``result-<run>.json`` holds that run's result, and ``output-<run>-<settings>.txt`` the last
+report rendered from a run's files with some settings (format, rule selection, ...). Uses:
 
-- a rerun over unchanged files returns the stored result without loading any facts (warm runs);
+- a rerun over unchanged files with settings seen before prints the stored report, without loading
+  a result or rendering one (warm runs); with other settings it renders the stored result;
 - ``check FILES``, when no other file changed, analyses the given files together with the modules
   they can depend on (the *cone*) instead of the whole project.
 
-Both files are written whole (temporary file, then rename) behind a checksum; one that does not
+All are written whole (temporary file, then rename) behind a checksum; one that does not
 load is ignored and the run analyses everything. The checksum catches damage, not forgery: a state
 file's outlines are checked for shape as well, a result file's content is trusted.
 """
@@ -135,3 +137,40 @@ def load_result(root: Path, rid: str, combined: str) -> Result | None:
         )
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
         return None
+
+
+OUTPUTS_KEPT = 8  # rendered reports kept per run (one per format, say); the oldest go first
+
+
+def settings_key(*settings: object) -> str:
+    """A short name for what a rendered report depends on besides the files (JSON-able parts)."""
+    return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def load_output(root: Path, rid: str, settings: str, combined: str) -> tuple[str, bool] | None:
+    """The report last rendered with ``settings`` from exactly these files, and whether it failed."""
+    try:
+        with open(_dir(root) / f"output-{rid}-{settings}.txt", encoding="utf-8", newline="") as fh:
+            header, _, payload = unseal(fh.read()).partition("\n")
+        meta = json.loads(header)
+        if meta["combined"] != combined or not isinstance(meta["failing"], bool):
+            return None
+        return payload, meta["failing"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def save_output(root: Path, rid: str, settings: str, combined: str, payload: str, failing: bool) -> None:
+    """Keep a rendered report for the next run over the same files with the same settings."""
+    folder = _dir(root)
+    header = json.dumps({"combined": combined, "failing": failing}, separators=(",", ":"))
+    try:
+        _write(folder / f"output-{rid}-{settings}.txt", seal(header + "\n" + payload))
+    except UnicodeError:  # a report holding what UTF-8 cannot encode is simply not kept
+        return
+    try:
+        kept = sorted(folder.glob(f"output-{rid}-*.txt"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in kept[OUTPUTS_KEPT:]:
+            old.unlink()
+    except OSError:
+        pass

@@ -11,8 +11,8 @@ from pathlib import Path
 from tests.conftest import ROOT, write_tree
 
 
-def sqlmig(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def sqlmig(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.run([sys.executable, "-m", "sqlmig", *args], capture_output=True, text=True,
                           cwd=cwd or ROOT, env=env, timeout=120)
 

@@ -1,0 +1,86 @@
+"""A rerun over unchanged files with the same settings prints the report it rendered last time
+(``state.save_output``): byte for byte what a fresh run prints, with the same exit code."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from sqlmig.cache import seal, unseal
+from tests.conftest import SAMPLES
+from tests.test_cli import sqlmig
+
+FORMATS = ["json", "sarif", "github", "markdown", "text"]
+
+
+def _stored(root):
+    return sorted(root.glob(".sqlmig_cache/*/output-*.txt"))
+
+
+def _mark(path, marker: str) -> None:
+    """Put a marker into a stored report, sealed again: printed only if the report is served."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        text = fh.read()
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(seal(unseal(text) + marker))
+
+
+@pytest.fixture
+def payroll(tmp_path):
+    root = tmp_path / "payroll"  # has blockers: analyze exits 1
+    shutil.copytree(SAMPLES / "payroll", root, ignore=shutil.ignore_patterns(".sqlmig_cache", "__pycache__"))
+    return root
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_rerun_prints_the_stored_report(payroll, fmt):
+    fresh = sqlmig("analyze", str(payroll), "--format", fmt, "--no-cache")
+    assert fresh.returncode == 1 and fresh.stdout
+    assert not _stored(payroll)
+    first = sqlmig("analyze", str(payroll), "--format", fmt)
+    [kept] = _stored(payroll)
+    _mark(kept, "<served>")
+    second = sqlmig("analyze", str(payroll), "--format", fmt)
+    assert (first.returncode, first.stdout) == (fresh.returncode, fresh.stdout)
+    assert (second.returncode, second.stdout) == (fresh.returncode, fresh.stdout + "<served>")
+
+
+def test_other_settings_changed_files_and_damage_render_again(payroll):
+    fresh = sqlmig("analyze", str(payroll), "--format", "json", "--no-cache").stdout
+    sqlmig("analyze", str(payroll), "--format", "json")
+    [kept] = _stored(payroll)
+    _mark(kept, "<served>")
+    # other settings: another report, kept beside the first
+    narrow = ("analyze", str(payroll), "--format", "json", "--fail-on", "info", "--select", "SQM3")
+    other, reference = sqlmig(*narrow), sqlmig(*narrow, "--no-cache")
+    assert (other.returncode, other.stdout) == (reference.returncode, reference.stdout) != (1, fresh)
+    assert len(_stored(payroll)) == 2
+    # the exit code is that of the settings: --exit-zero is applied to the stored report too
+    assert sqlmig("analyze", str(payroll), "--format", "json", "--exit-zero").returncode == 0
+    # a damaged report is ignored (and replaced)
+    kept.write_text(kept.read_text(encoding="utf-8")[:-3], encoding="utf-8")
+    assert sqlmig("analyze", str(payroll), "--format", "json").stdout == fresh
+    # a changed file: the report is rendered from the new analysis
+    model = sorted(payroll.glob("app/**/*.py"))[0]
+    model.write_text(model.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    _mark(kept, "<served>")
+    again = sqlmig("analyze", str(payroll), "--format", "json")
+    assert "<served>" not in again.stdout and again.stdout == fresh
+
+
+def test_styled_text_and_baselines_are_not_kept(payroll):
+    styled = sqlmig("analyze", str(payroll), env={"FORCE_COLOR": "1"})
+    assert "\x1b[" in styled.stdout and not _stored(payroll)
+    baseline = payroll / "baseline.json"
+    sqlmig("check", "--write-baseline", str(baseline), cwd=payroll)
+    assert sqlmig("check", "--baseline", str(baseline), cwd=payroll).returncode == 0
+    assert not _stored(payroll)
+
+
+def test_check_of_files_keeps_a_report_per_file_set(payroll):
+    files = sorted(p for p in payroll.rglob("*.py") if ".sqlmig_cache" not in p.parts)[:2]
+    fresh = [sqlmig("check", str(f), "--format", "json", "--no-cache", cwd=payroll).stdout for f in files]
+    for _ in range(2):
+        assert [sqlmig("check", str(f), "--format", "json", cwd=payroll).stdout for f in files] == fresh
+    assert len(_stored(payroll)) == 2
