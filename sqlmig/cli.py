@@ -100,15 +100,19 @@ def _config(paths: list[str], config_file: Path | None, select, ignore, extend_s
 
 
 def _execute(paths, config: Config, no_cache: bool, jobs, only=None, report_unused=False, reuse=False,
-             settings=None):
+             settings=None, defer_save=False):
+    """``run.run`` behind a progress bar. ``defer_save``: the state is saved in the background (the
+    caller ends with ``outcome.settle()``)."""
     from sqlmig.run import run
 
     progress = _ProgressBar()
     try:
-        return run(paths, config, use_cache=not no_cache, jobs=jobs, only=only, progress=progress,
-                   report_unused=report_unused, reuse=reuse, settings=settings)
+        outcome = run(paths, config, use_cache=not no_cache, jobs=jobs, only=only, progress=progress,
+                      report_unused=report_unused, reuse=reuse, settings=settings, defer_save=defer_save)
     finally:
         progress.stop()
+    outcome.save_in_background()  # no progress thread left to fork with
+    return outcome
 
 
 def _colour(color: bool | None, output: Path | None) -> bool:
@@ -137,17 +141,20 @@ def _emit(outcome, fmt: str, output: Path | None, color: bool | None, exit_zero:
           settings: str | None = None) -> None:
     from sqlmig.analyze import at_or_above
 
-    if outcome.payload is not None:
-        payload, failing = outcome.payload, outcome.failing
-    else:
-        payload = _render(outcome, fmt, output, color)
-        failing = bool(at_or_above(outcome.findings, fail_on))
-        if payload is not None:
-            outcome.remember(settings, payload, failing)
-    if output:
-        atomic_write(output, payload or "")
-    elif payload is not None:
-        sys.stdout.write(payload)
+    try:
+        if outcome.payload is not None:
+            payload, failing = outcome.payload, outcome.failing
+        else:
+            payload = _render(outcome, fmt, output, color)
+            failing = bool(at_or_above(outcome.findings, fail_on))
+            if payload is not None:
+                outcome.remember(settings, payload, failing)
+        if output:
+            atomic_write(output, payload or "")
+        elif payload is not None:
+            sys.stdout.write(payload)
+    finally:
+        outcome.settle()
     raise typer.Exit(0 if exit_zero or not failing else 1)
 
 
@@ -196,7 +203,7 @@ def analyze(
     cfg = cfg.with_cli(extend_exclude=tuple(cfg.extend_exclude) + tuple(exclude))
     settings = _settings(cfg, color, output, report_unused_ignores, None)
     outcome = _execute(paths, cfg, no_cache, jobs, report_unused=report_unused_ignores, reuse=True,
-                       settings=settings)
+                       settings=settings, defer_save=True)
     _emit(outcome, cfg.format, output, color, exit_zero, cfg.fail_on, settings)
 
 
@@ -241,14 +248,17 @@ def check(
     # a report filtered by a baseline depends on that file too: not kept
     settings = None if baseline or write_baseline else _settings(cfg, color, output, report_unused_ignores, only)
     outcome = _execute([str(root)], cfg, no_cache, jobs, only=only, report_unused=report_unused_ignores,
-                       reuse=True, settings=settings)
-    if write_baseline is not None:
-        bl.write(write_baseline, outcome.findings)
-        typer.echo(f"sqlmig: wrote {len(outcome.findings)} findings to {write_baseline}", err=True)
-        raise typer.Exit(0)
-    if baseline is not None:
-        outcome.findings = bl.new_findings(outcome.findings, bl.read(baseline))
-    _emit(outcome, cfg.format, output, color, exit_zero, cfg.fail_on, settings)
+                       reuse=True, settings=settings, defer_save=True)
+    try:
+        if write_baseline is not None:
+            bl.write(write_baseline, outcome.findings)
+            typer.echo(f"sqlmig: wrote {len(outcome.findings)} findings to {write_baseline}", err=True)
+            raise typer.Exit(0)
+        if baseline is not None:
+            outcome.findings = bl.new_findings(outcome.findings, bl.read(baseline))
+        _emit(outcome, cfg.format, output, color, exit_zero, cfg.fail_on, settings)
+    finally:
+        outcome.settle()
 
 
 @app.command()

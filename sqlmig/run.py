@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,39 @@ class Run:
     payload: str | None = None  # how == "output": the report rendered last time, with these settings
     failing: bool = False  # how == "output": whether that report had findings at or above --fail-on
 
+    pending: Callable[[], None] | None = None  # the state still to save (``run(defer_save=True)``)
+    saver: int | None = None  # the child process saving it
+
+    def save_in_background(self) -> None:
+        """Save the run's state in a forked child while the caller renders the report (both cost
+        about half a second at 5000 files); where processes cannot fork, save it now."""
+        job, self.pending = self.pending, None
+        if job is None:
+            return
+        try:
+            pid = os.fork()
+        except (AttributeError, OSError):
+            job()
+            return
+        if pid == 0:  # the child: save, and leave without running any of the parent's exit code
+            try:
+                job()
+            finally:
+                os._exit(0)
+        self.saver = pid
+
+    def settle(self) -> None:
+        """Wait until the state is saved (before the process exits: the next run reads it)."""
+        if self.pending is not None:
+            job, self.pending = self.pending, None
+            job()
+        if self.saver is not None:
+            pid, self.saver = self.saver, None
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+
     def remember(self, settings: str | None, payload: str, failing: bool) -> None:
         """Keep the report rendered from this run for the next run with the same files and settings."""
         if settings is not None and self.combined is not None and self.how != "output":
@@ -42,6 +76,7 @@ def run(
     report_unused: bool = False,
     reuse: bool = False,
     settings: str | None = None,
+    defer_save: bool = False,
 ) -> Run:
     """Analyse ``paths``; with ``only``, report on those files (``analyze.scoped``) of the project.
 
@@ -66,7 +101,7 @@ def run(
         stored = saved.load_output(files_root, rid, settings, combined)
         if stored is not None:
             return Run(files_root, None, [], "output", 0, rid, combined, stored[0], stored[1])
-    result, how, analysed = None, "full", len(files)
+    result, how, analysed, pending = None, "full", len(files), None
     if reuse and prior is not None:
         if combined == prior.combined:
             result, how, analysed = saved.load_result(files_root, rid, combined), "stored", 0
@@ -82,7 +117,12 @@ def run(
                              outlines=outlines if use_cache else None, complete=True)
         result, how = analyze(modules), "full"
         if use_cache:
-            saved.save(files_root, rid, files, idents, modules, outlines, result)
+            def pending(result: Result = result, modules: list = modules) -> None:
+                saved.save(files_root, rid, files, idents, modules, outlines, result)
+
+            if not defer_save:
+                pending()
+                pending = None
     if wanted is not None:
         result = scoped(result, wanted)
     findings = list(result.findings)
@@ -92,7 +132,7 @@ def run(
     if wanted is not None:
         findings = [f for f in findings if f.path in wanted]
     findings.sort(key=lambda f: (f.path, f.line, f.col, f.code, f.subject))
-    return Run(files_root, result, findings, how, analysed, rid, combined)
+    return Run(files_root, result, findings, how, analysed, rid, combined, pending=pending)
 
 
 def _prescan(paths: list[str], only: list[str], src: tuple[Path, ...]) -> Callable[[], None] | None:

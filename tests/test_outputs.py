@@ -84,3 +84,14 @@ def test_check_of_files_keeps_a_report_per_file_set(payroll):
     for _ in range(2):
         assert [sqlmig("check", str(f), "--format", "json", cwd=payroll).stdout for f in files] == fresh
     assert len(_stored(payroll)) == 2
+
+
+@pytest.mark.parametrize("command", [["analyze", "."], ["check", "--write-baseline", "b.json"]])
+def test_state_saved_in_the_background_is_there_when_the_command_exits(payroll, command):
+    from sqlmig.config import Config
+    from sqlmig.run import run
+
+    sqlmig(*command, cwd=payroll)
+    assert len(list(payroll.glob(".sqlmig_cache/*/state-*.json"))) == 1
+    assert len(list(payroll.glob(".sqlmig_cache/*/result-*.json"))) == 1
+    assert run([str(payroll)], Config(), reuse=True).how == "stored"

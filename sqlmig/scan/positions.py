@@ -218,19 +218,26 @@ for _cls in _subclasses(_BaseOneTokenOp):
         _LEAVES[_cls] = _one_token
 
 
+_PATCHES: dict[type, tuple[tuple[type, object], ...]] = {}
+
+
 class _FastLeaves:
     """Installs ``_LEAVES`` and ``_parenthesize`` for one pass (never for a visitor hooking a leaf
     other than ``Name``), and puts LibCST's own methods back afterwards, whatever happens."""
 
     def __init__(self, visitor: object | None) -> None:
         kind = type(visitor)
-        self.patches = {cls: fn for cls, fn in _LEAVES.items()
-                        if cls is cst.Name or not (hasattr(kind, f"visit_{cls.__name__}")
-                                                   or hasattr(kind, f"leave_{cls.__name__}"))}
+        patches = _PATCHES.get(kind)
+        if patches is None:  # worked out once per visitor class: a hundred lookups, for every file
+            patches = _PATCHES[kind] = tuple(
+                (cls, fn) for cls, fn in _LEAVES.items()
+                if cls is cst.Name or not (hasattr(kind, f"visit_{cls.__name__}")
+                                           or hasattr(kind, f"leave_{cls.__name__}")))
+        self.patches = patches
         self.saved: list[tuple[type, str, object]] = []
 
     def __enter__(self) -> None:
-        for cls, fn in self.patches.items():
+        for cls, fn in self.patches:
             self.saved.append((cls, "_codegen", cls.__dict__.get("_codegen")))
             cls._codegen = fn
         self.saved.append((_BaseParenthesizedNode, "_parenthesize", _BaseParenthesizedNode.__dict__["_parenthesize"]))
