@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 from typing import NamedTuple
 
 from sqlmig.ir import Expr, ModuleFacts
@@ -97,7 +98,8 @@ def spelled(facts: ModuleFacts) -> set[str]:
 _AFFIXES: tuple[str, ...] | None = None
 
 
-def stems(name: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def stems(name: str) -> frozenset[str]:
     """``name`` and everything left of it once pairing's affixes are cut off, lowercased.
 
     Pairing matches a schema's name with its affixes cut (``UserCreate`` -> ``User``) against a
@@ -109,19 +111,22 @@ def stems(name: str) -> set[str]:
         from sqlmig.pairing import MODEL_AFFIXES, PREFIXES, SUFFIXES
 
         _AFFIXES = tuple(sorted({a for a, _ in SUFFIXES} | {a for a, _ in PREFIXES} | set(MODEL_AFFIXES) | {"S"}))
+    affixes = _AFFIXES
     out, todo = set(), [name]
     while todo:
         current = todo.pop()
         if current in out:
             continue
         out.add(current)
-        for affix in _AFFIXES:
-            if len(current) > len(affix):
-                if current.endswith(affix):
-                    todo.append(current[: -len(affix)])
-                if current.startswith(affix):
-                    todo.append(current[len(affix):])
-    return {s.lower() for s in out}
+        ends, starts = current.endswith(affixes), current.startswith(affixes)  # one test for all, mostly False
+        if ends or starts:
+            for affix in affixes:
+                if len(current) > len(affix):
+                    if ends and current.endswith(affix):
+                        todo.append(current[: -len(affix)])
+                    if starts and current.startswith(affix):
+                        todo.append(current[len(affix):])
+    return frozenset(s.lower() for s in out)
 
 
 def project_imports(outlines: dict[str, Outline], paths=None) -> dict[str, list[str]]:

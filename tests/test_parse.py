@@ -43,3 +43,39 @@ def test_validation_is_back_on_after_each_parse() -> None:
         parse_module("def (:\n")
     with pytest.raises(cst.CSTValidationError):
         cst.Name("still not one")
+
+
+class _Strings(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: list[cst.SimpleString] = []
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.found.append(node)
+
+
+EDGE_STRINGS = [
+    '""', "''", '""""""', "''''''", '"a"', "'a'", '"""a"""', "'''a'''", '"\'"', "'\"'", '"""it\'s"""',
+    "'''say \"hi\"'''", '"""\nline\n"""', '"""\r\nline\r\n"""', '"tab\there"', '"é ☃ 𝄞"', 'r"\\d+"',
+    'b"bytes"', 'u"text"', '"a\\nb"', '"\\\\"', '"""a\\\nb"""', 'R"x"', 'rb"x"', '"x" "y"',
+]
+
+
+def test_string_values_read_off_the_text_equal_libcst_evaluated_values() -> None:
+    from sqlmig.scan.expr import string_value
+
+    nodes = []
+    for text in EDGE_STRINGS:
+        nodes.append(parse_module(f"x = {text}\n").body[0].body[0].value)  # "x" "y": concatenated
+    import sqlalchemy
+
+    for path in _corpus() + sorted(Path(sqlalchemy.__file__).parent.glob("orm/*.py")):
+        collector = _Strings()
+        try:
+            cst.parse_module(path.read_bytes().decode("utf-8")).visit(collector)
+        except cst.ParserSyntaxError:
+            continue
+        nodes += collector.found
+    assert len(nodes) > 5000
+    for node in nodes:
+        assert string_value(node) == node.evaluated_value, node.value
+        assert type(string_value(node)) is type(node.evaluated_value), node.value

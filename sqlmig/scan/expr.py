@@ -11,6 +11,19 @@ from sqlmig.scan.names import Resolver, canonical, dotted
 
 MAX_DEPTH = 6
 _CONSTS = {"True": True, "False": False, "None": None}
+_LEAVES = (cst.Name, cst.SimpleString, cst.Integer, cst.Float)  # their text is their value
+
+
+def string_value(node: cst.SimpleString | cst.ConcatenatedString) -> str | bytes | None:
+    """``node.evaluated_value``, which compiles the literal with CPython's parser (``literal_eval``);
+    a plain quoted literal with no prefix, backslash or carriage return is its text between the
+    quotes, read off directly."""
+    if type(node) is cst.SimpleString:
+        text = node.value
+        if text[0] in "'\"" and "\\" not in text and "\r" not in text:
+            quote = 3 if len(text) >= 6 and text[:3] in ('"""', "'''") else 1
+            return text[quote:-quote]
+    return node.evaluated_value
 
 
 class Summariser:
@@ -27,12 +40,17 @@ class Summariser:
     def ref(self, node: cst.BaseExpression) -> str | None:
         return canonical(self.resolver.resolve(node))
 
+    # Node classes are compared by identity (``type(node) is cst.Name``, here and in module.py):
+    # the parser builds no subclasses, and ``isinstance`` against LibCST's ABCs was a tenth of the
+    # scan's own time.
+
     def _text(self, node: cst.BaseExpression) -> str:
         """Source text; leaves without parentheses are read off the node instead of generated."""
         if not getattr(node, "lpar", None):
-            if isinstance(node, (cst.Name, cst.SimpleString, cst.Integer, cst.Float)):
+            kind = type(node)
+            if kind in _LEAVES:
                 return node.value
-            if isinstance(node, cst.Attribute):
+            if kind is cst.Attribute:
                 name = dotted(node)
                 if name is not None:
                     return name
@@ -42,61 +60,62 @@ class Summariser:
         text = self._text(node)
         if depth > MAX_DEPTH:
             return Expr("other", text)
-        if isinstance(node, cst.Name):
+        kind = type(node)
+        if kind is cst.Name:
             if node.value in _CONSTS:
                 return Expr("const", text, value=_CONSTS[node.value])
             if self.local is not None and node.value in self.local:
                 return self.local[node.value]
             return Expr("name", text, self.ref(node))
-        if isinstance(node, cst.Attribute):
+        if kind is cst.Attribute:
             if dotted(node):
                 return Expr("attr", text, self.ref(node), value=node.attr.value)
             return Expr("attr", text, None, value=node.attr.value, base=self(node.value, depth + 1))
-        if isinstance(node, cst.Call):
+        if kind is cst.Call:
             return self._call(node, text, depth)
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-            value = node.evaluated_value
+        if kind in (cst.SimpleString, cst.ConcatenatedString):
+            value = string_value(node)
             return Expr("str", text, value=value if isinstance(value, str) else None)
-        if isinstance(node, cst.FormattedString):
+        if kind is cst.FormattedString:
             return Expr("fstr", text)
-        if isinstance(node, (cst.Integer, cst.Float)):
+        if kind in (cst.Integer, cst.Float):
             try:
                 return Expr("const", text, value=int(node.value.replace("_", ""), 0)
-                            if isinstance(node, cst.Integer) else float(node.value.replace("_", "")))
+                            if kind is cst.Integer else float(node.value.replace("_", "")))
             except ValueError:
                 return Expr("const", text)
-        if isinstance(node, cst.Ellipsis):
+        if kind is cst.Ellipsis:
             return Expr("const", text, value="...")
-        if isinstance(node, cst.UnaryOperation) and isinstance(node.expression, (cst.Integer, cst.Float)):
+        if kind is cst.UnaryOperation and type(node.expression) in (cst.Integer, cst.Float):
             inner = self(node.expression, depth + 1)
-            if isinstance(node.operator, cst.Minus) and isinstance(inner.value, (int, float)):
+            if type(node.operator) is cst.Minus and isinstance(inner.value, (int, float)):
                 return Expr("const", text, value=-inner.value)
             return Expr("other", text)
-        if isinstance(node, cst.BinaryOperation):
+        if kind is cst.BinaryOperation:
             op = type(node.operator).__name__
             return Expr("binop", text, args=(self(node.left, depth + 1), self(node.right, depth + 1)), value=op)
-        if isinstance(node, cst.Subscript):
+        if kind is cst.Subscript:
             args = tuple(
                 self(el.slice.value, depth + 1)
                 for el in node.slice
-                if isinstance(el.slice, cst.Index)
+                if type(el.slice) is cst.Index
             )
             return Expr("subscript", text, self.ref(node.value) if dotted(node.value) else None, args)
-        if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
-            kind = {cst.Tuple: "tuple", cst.List: "list", cst.Set: "set"}[type(node)]
+        if kind in (cst.Tuple, cst.List, cst.Set):
+            name = {cst.Tuple: "tuple", cst.List: "list", cst.Set: "set"}[kind]
             items = tuple(self(el.value, depth + 1) for el in node.elements)
-            return Expr(kind, text, args=items)
-        if isinstance(node, cst.Dict):
+            return Expr(name, text, args=items)
+        if kind is cst.Dict:
             pairs = []
             for el in node.elements:
-                if isinstance(el, cst.DictElement) and isinstance(el.key, (cst.SimpleString, cst.ConcatenatedString)):
-                    key = el.key.evaluated_value
+                if type(el) is cst.DictElement and type(el.key) in (cst.SimpleString, cst.ConcatenatedString):
+                    key = string_value(el.key)
                     if isinstance(key, str):
                         pairs.append((key, self(el.value, depth + 1)))
             return Expr("dict", text, kwargs=tuple(pairs))
-        if isinstance(node, cst.Lambda):
+        if kind is cst.Lambda:
             return Expr("lambda", text, args=(self(node.body, depth + 1),))
-        if isinstance(node, cst.Await):
+        if kind is cst.Await:
             return self(node.expression, depth)
         return Expr("other", text)
 

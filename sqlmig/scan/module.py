@@ -163,23 +163,23 @@ class ModuleScanner:
         self.bindings.append((node, name, kind, None, None, bool(self.type_checking)))
 
     def visit_If(self, node: cst.If) -> None:
-        test = dotted(node.test) if isinstance(node.test, (cst.Name, cst.Attribute)) else None
+        test = dotted(node.test) if type(node.test) in (cst.Name, cst.Attribute) else None
         if test and test.rsplit(".", 1)[-1] == "TYPE_CHECKING":
             self.type_checking += 1
 
     def leave_If(self, original_node: cst.If) -> None:
         test = original_node.test
-        name = dotted(test) if isinstance(test, (cst.Name, cst.Attribute)) else None
+        name = dotted(test) if type(test) in (cst.Name, cst.Attribute) else None
         if name and name.rsplit(".", 1)[-1] == "TYPE_CHECKING":
             self.type_checking -= 1
 
     def visit_Import(self, node: cst.Import) -> None:
-        if isinstance(node.names, cst.ImportStar):
+        if type(node.names) is cst.ImportStar:
             return
         for alias in node.names:
             full = dotted(alias.name) or ""
             self.imported.add(full)
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            if alias.asname is not None and type(alias.asname.name) is cst.Name:
                 local, target = alias.asname.name.value, full
             else:
                 local = target = full.split(".", 1)[0]
@@ -193,14 +193,14 @@ class ModuleScanner:
         base = dotted(node.module) if node.module is not None else None
         level = len(node.relative)
         source = module_of_relative(self.module, self.is_package, level, base) if level else (base or "")
-        if isinstance(node.names, cst.ImportStar):
+        if type(node.names) is cst.ImportStar:
             self.imported.add(source)
             return
         for alias in node.names:
-            if not isinstance(alias.name, cst.Name):
+            if type(alias.name) is not cst.Name:
                 continue
             name = alias.name.value
-            local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
+            local = alias.asname.name.value if alias.asname and type(alias.asname.name) is cst.Name else name
             target = f"{source}.{name}" if source else name
             self.imported.add(source)
             self.imported.add(target)  # ``from pkg import submodule``
@@ -213,13 +213,13 @@ class ModuleScanner:
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         ctx = self.stack[-1] if self.stack else None
         for small in node.body:
-            if isinstance(small, cst.Assign):
-                names = [t.target.value for t in small.targets if isinstance(t.target, cst.Name)]
+            if type(small) is cst.Assign:
+                names = [t.target.value for t in small.targets if type(t.target) is cst.Name]
                 for name in names:
                     self._assign(node, ctx, name, None, small.value)
-            elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+            elif type(small) is cst.AnnAssign and type(small.target) is cst.Name:
                 self._assign(node, ctx, small.target.value, small.annotation.annotation, small.value)
-            elif isinstance(small, cst.TypeAlias):
+            elif type(small) is cst.TypeAlias:
                 if ctx is None:
                     self.resolver.define(small.name.value)
                     self.bindings.append((node, small.name.value, "alias", None, small.value, False))
@@ -243,7 +243,7 @@ class ModuleScanner:
     def visit_Call(self, node: cst.Call) -> None:
         name = dotted(node.func)
         last = name.rsplit(".", 1)[-1] if name else (
-            node.func.attr.value if isinstance(node.func, cst.Attribute) else "")
+            node.func.attr.value if type(node.func) is cst.Attribute else "")
         if last in INTERESTING_CALLS or any(
             a.keyword is not None and a.keyword.value == "response_model" for a in node.args
         ):
@@ -251,11 +251,11 @@ class ModuleScanner:
             self.calls.append((node, self._scope(), dict(func.local) if func else None))
 
     def _enter_loop(self, node: cst.CSTNode, target: cst.BaseExpression, iterable: cst.BaseExpression) -> None:
-        if not isinstance(target, cst.Name):
+        if type(target) is not cst.Name:
             return
         func = self._func()
         source = None
-        if isinstance(iterable, cst.Name) and func is not None:
+        if type(iterable) is cst.Name and func is not None:
             source = func.local.get(iterable.value)
         entry = [node, self._scope(), target.value, iterable, source, [], dict(func.local) if func else None]
         self.loops.append(entry)
@@ -303,7 +303,7 @@ class ModuleScanner:
         self._leave_comp(original_node)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        if self.active_loops and isinstance(node.value, cst.Name):
+        if self.active_loops and type(node.value) is cst.Name:
             for entry in reversed(self.active_loops):
                 if entry[2] == node.value.value:
                     entry[5].append(node)
@@ -338,7 +338,7 @@ class ModuleScanner:
         for node, scope, local in self.calls:
             summ.local = scope_locals(local)
             func = summ(node.func)
-            receiver = summ(node.func.value) if isinstance(node.func, cst.Attribute) else None
+            receiver = summ(node.func.value) if type(node.func) is cst.Attribute else None
             args, kwargs = [], []
             for arg in node.args:
                 if arg.keyword is not None:

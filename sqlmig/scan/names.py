@@ -11,14 +11,21 @@ BUILTINS = frozenset(dir(builtins))
 
 def dotted(node: cst.BaseExpression) -> str | None:
     """``a.b.c`` for a Name/Attribute chain, else None."""
+    kind = type(node)  # the parser's node classes have no subclasses: identity, not ABC isinstance
+    if kind is _NAME:
+        return node.value
     parts: list[str] = []
-    while isinstance(node, cst.Attribute):
+    while kind is _ATTRIBUTE:
         parts.append(node.attr.value)
         node = node.value
-    if isinstance(node, cst.Name):
+        kind = type(node)
+    if kind is _NAME:
         parts.append(node.value)
         return ".".join(reversed(parts))
     return None
+
+
+_NAME, _ATTRIBUTE = cst.Name, cst.Attribute
 
 
 def module_of_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
