@@ -22,6 +22,8 @@ SUFFIXES = sorted(
     key=lambda x: -len(x[0]),
 )
 PREFIXES = (("Create", "create"), ("New", "create"), ("Update", "update"), ("Patch", "update"), ("Read", "read"))
+_SUFFIX_TEXTS = tuple(a for a, _ in SUFFIXES)
+_PREFIX_TEXTS = tuple(a for a, _ in PREFIXES)
 MIN_SHARED = 2
 MIN_RATIO = 0.6
 
@@ -34,12 +36,14 @@ def _cores(name: str) -> list[tuple[str, str | None, str]]:
     while stack:
         current, role, how = stack.pop()
         options = []
-        for suffix, r in SUFFIXES:
-            if current.endswith(suffix) and len(current) > len(suffix):
-                options.append((current[: -len(suffix)], role or r, f"{how}suffix {suffix}; "))
-        for prefix, r in PREFIXES:
-            if current.startswith(prefix) and len(current) > len(prefix) and current[len(prefix)].isupper():
-                options.append((current[len(prefix):], role or r, f"{how}prefix {prefix}; "))
+        if current.endswith(_SUFFIX_TEXTS):  # one test for all affixes first: most names have none
+            for suffix, r in SUFFIXES:
+                if current.endswith(suffix) and len(current) > len(suffix):
+                    options.append((current[: -len(suffix)], role or r, f"{how}suffix {suffix}; "))
+        if current.startswith(_PREFIX_TEXTS):
+            for prefix, r in PREFIXES:
+                if current.startswith(prefix) and len(current) > len(prefix) and current[len(prefix)].isupper():
+                    options.append((current[len(prefix):], role or r, f"{how}prefix {prefix}; "))
         # ``SHotel``-style prefix: S followed by the model name
         if len(current) > 2 and current[0] == "S" and current[1].isupper() and current[2].islower():
             options.append((current[1:], role, f"{how}prefix S; "))
