@@ -95,3 +95,22 @@ def test_state_saved_in_the_background_is_there_when_the_command_exits(payroll, 
     assert len(list(payroll.glob(".sqlmig_cache/*/state-*.json"))) == 1
     assert len(list(payroll.glob(".sqlmig_cache/*/result-*.json"))) == 1
     assert run([str(payroll)], Config(), reuse=True).how == "stored"
+
+
+def test_where_fork_fails_the_state_is_saved_inline(payroll, monkeypatch):
+    import os
+
+    from sqlmig.config import Config
+    from sqlmig.run import run
+
+    def no_fork():
+        raise OSError("no fork here")
+
+    outcome = run([str(payroll)], Config(), reuse=True, defer_save=True)
+    assert outcome.pending is not None and not list(payroll.glob(".sqlmig_cache/*/state-*.json"))
+    monkeypatch.setattr(os, "fork", no_fork)
+    outcome.save_in_background()
+    assert outcome.pending is None and outcome.saver is None
+    assert len(list(payroll.glob(".sqlmig_cache/*/state-*.json"))) == 1
+    outcome.settle()  # nothing left to wait for
+    assert run([str(payroll)], Config(), reuse=True).how == "stored"
