@@ -139,12 +139,12 @@ def _settings(cfg: Config, color: bool | None, output: Path | None, report_unuse
 
 def _emit(outcome, fmt: str, output: Path | None, color: bool | None, exit_zero: bool, fail_on: str,
           settings: str | None = None) -> None:
-    from sqlmig.analyze import at_or_above
-
     try:
         if outcome.payload is not None:
             payload, failing = outcome.payload, outcome.failing
         else:
+            from sqlmig.analyze import at_or_above
+
             payload = _render(outcome, fmt, output, color)
             failing = bool(at_or_above(outcome.findings, fail_on))
             if payload is not None:

@@ -6,7 +6,6 @@ import gc
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from sqlmig.cache import Cache, decode, encode, key
@@ -131,6 +130,8 @@ def scan_files(
 
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers > 1 and len(todo) >= PARALLEL_MIN_FILES:
+        from concurrent.futures import ProcessPoolExecutor  # with multiprocessing: only for a pool
+
         chunk = max(1, min(32, len(todo) // (workers * 4)))
         with ProcessPoolExecutor(max_workers=workers, initializer=_worker_start) as pool:
             for (i, job, k), text in zip(todo, pool.map(_scan_one, [job for _, job, _ in todo], chunksize=chunk)):

@@ -7,12 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from sqlmig import state as saved
-from sqlmig.analyze import Result, analyze, scoped
 from sqlmig.config import Config
 from sqlmig.discover import DEFAULT_EXCLUDES, DiscoveryError, SourceFile, analysis_root, discover, source_file
 from sqlmig.engine import Ident, identify, prescan, scan_files
 from sqlmig.ir import Finding
+
+if TYPE_CHECKING:  # imported when needed: a warm run prints a stored report without them
+    from sqlmig.analyze import Result
 
 
 @dataclass
@@ -84,6 +88,11 @@ def run(
     run gets that run's result back, and with ``only`` the analysis may be narrowed to the modules
     those files can depend on when nothing else changed. The result then carries no index and no
     per-class build information, which only the rewrite and migrate need (they never reuse).
+    ``settings`` (``state.settings_key`` of what the report depends on): with ``reuse``, files
+    unchanged since a report was rendered with these settings give that report back
+    (``how == "output"``, no result); the caller renders otherwise and may ``remember`` it.
+    ``defer_save``: a full analysis leaves saving its state to ``Run.save_in_background`` and
+    ``Run.settle``, which the caller must call.
     """
     excludes = (config.exclude if config.exclude is not None else DEFAULT_EXCLUDES) + config.extend_exclude
     base = config.root or Path.cwd()
@@ -95,12 +104,15 @@ def run(
     prior = saved.load(files_root, rid) if use_cache else None
     idents = identify(files, prior.files if prior else None, prior.written_ns if prior else 0)
     if wait is not None:
+        from sqlmig.analyze import analyze  # noqa: F401 - imported while the child parses: the cone needs it
+
         wait()
     combined = saved.combined_key(files, idents) if use_cache else None
     if reuse and combined is not None and settings is not None:
         stored = saved.load_output(files_root, rid, settings, combined)
         if stored is not None:
             return Run(files_root, None, [], "output", 0, rid, combined, stored[0], stored[1])
+    from sqlmig.analyze import analyze, scoped  # not needed for a stored report
     result, how, analysed, pending = None, "full", len(files), None
     if reuse and prior is not None:
         if combined == prior.combined:
@@ -164,6 +176,7 @@ def _wanted(only: list[str] | None, files_root: Path) -> set[str] | None:
 def _narrowed(files: list[SourceFile], idents: list[Ident], prior: saved.State, wanted: set[str],
               root: Path, use_cache: bool, jobs: int | None) -> tuple[Result, int] | None:
     """The analysis of the cone of ``wanted``, if no other file changed since the last full run."""
+    from sqlmig.analyze import analyze
     from sqlmig.cone import cone
 
     if {f.relpath for f in files} != set(prior.files) or set(prior.outlines) - set(prior.files):

@@ -23,14 +23,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from sqlmig import __version__
-from sqlmig.analyze import Result
 from sqlmig.cache import CACHE_DIR, FORMAT, seal, unseal
 from sqlmig.cone import Outline, project_imports
 from sqlmig.discover import SourceFile
-from sqlmig.engine import Ident
 from sqlmig.fsutil import atomic_write
 from sqlmig.ir import Finding, Model, ModuleFacts, Pair, Schema, Verdict, pack, unpacker
+
+if TYPE_CHECKING:  # a warm run prints a stored report without loading the analysis
+    from sqlmig.analyze import Result
+    from sqlmig.engine import Ident
 
 STATE_FORMAT = "1"
 
@@ -119,6 +123,8 @@ def save(root: Path, rid: str, files: list[SourceFile], idents: list[Ident], mod
 
 def load_result(root: Path, rid: str, combined: str) -> Result | None:
     """The stored result of the run ``rid`` if it was computed from exactly these files."""
+    from sqlmig.analyze import Result
+
     try:
         with open(_dir(root) / f"result-{rid}.json", encoding="utf-8") as fh:
             data = json.loads(unseal(fh.read()))

@@ -114,3 +114,20 @@ def test_where_fork_fails_the_state_is_saved_inline(payroll, monkeypatch):
     assert len(list(payroll.glob(".sqlmig_cache/*/state-*.json"))) == 1
     outcome.settle()  # nothing left to wait for
     assert run([str(payroll)], Config(), reuse=True).how == "stored"
+
+
+def test_a_stored_report_is_printed_without_loading_the_analysis(payroll):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    sqlmig("analyze", str(payroll), "--format", "json")
+    heavy = ["sqlmig.analyze", "sqlmig.build_models", "sqlmig.build_schemas", "sqlmig.index", "sqlmig.report.json",
+             "libcst", "concurrent.futures.process"]
+    code = ("import sys\nsys.argv = ['sqlmig', 'analyze', sys.argv[1], '--format', 'json']\n"
+            "from sqlmig.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            f"print([m for m in {heavy!r} if m in sys.modules], file=sys.stderr)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(payroll)], capture_output=True, text=True, cwd=ROOT,
+                         timeout=120)
+    assert out.stderr.strip() == "[]" and out.stdout.startswith("{")

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from sqlmig.build_models import ModelInfo
-from sqlmig.build_schemas import SchemaInfo
-from sqlmig.index import Index
 from sqlmig.ir import Finding, Pair
 from sqlmig.rules.catalog import RULES, Rule
+
+if TYPE_CHECKING:  # config imports the catalog, so this package starts every command: keep it light
+    from sqlmig.build_models import ModelInfo
+    from sqlmig.build_schemas import SchemaInfo
+    from sqlmig.index import Index
 
 __all__ = ["Context", "CHECKS", "check", "RULES", "Rule", "run_rules"]
 
