@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from importlib import import_module
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,8 +105,7 @@ def run(
     prior = saved.load(files_root, rid) if use_cache else None
     idents = identify(files, prior.files if prior else None, prior.written_ns if prior else 0)
     if wait is not None:
-        from sqlmig.analyze import analyze  # noqa: F401 - imported while the child parses: the cone needs it
-
+        import_module("sqlmig.analyze")  # while the child parses the file: the cone needs it
         wait()
     combined = saved.combined_key(files, idents) if use_cache else None
     if reuse and combined is not None and settings is not None:
@@ -129,12 +129,13 @@ def run(
                              outlines=outlines if use_cache else None, complete=True)
         result, how = analyze(modules), "full"
         if use_cache:
-            def pending(result: Result = result, modules: list = modules) -> None:
+            def save_state(result: Result = result, modules: list = modules) -> None:
                 saved.save(files_root, rid, files, idents, modules, outlines, result)
 
-            if not defer_save:
-                pending()
-                pending = None
+            if defer_save:
+                pending = save_state
+            else:
+                save_state()
     if wanted is not None:
         result = scoped(result, wanted)
     findings = list(result.findings)
