@@ -128,14 +128,16 @@ def run(
         modules = scan_files(files, files_root, use_cache=use_cache, jobs=jobs, progress=tick, idents=idents,
                              outlines=outlines if use_cache else None, complete=True)
         result, how = analyze(modules), "full"
-        if use_cache:
-            def save_state(result: Result = result, modules: list = modules) -> None:
-                saved.save(files_root, rid, files, idents, modules, outlines, result)
+    if how != "stored" and use_cache:  # a file read by the scan is keyed by what was read, not by its stat
+        combined = saved.combined_key(files, idents)
+    if how == "full" and use_cache:
+        def save_state(result: Result = result, modules: list = modules, combined: str = combined) -> None:
+            saved.save(files_root, rid, files, idents, modules, outlines, result, combined)
 
-            if defer_save:
-                pending = save_state
-            else:
-                save_state()
+        if defer_save:
+            pending = save_state
+        else:
+            save_state()
     if wanted is not None:
         result = scoped(result, wanted)
     findings = list(result.findings)

@@ -93,9 +93,9 @@ def load(root: Path, rid: str) -> State | None:
 
 
 def save(root: Path, rid: str, files: list[SourceFile], idents: list[Ident], modules: list[ModuleFacts],
-         outlines: dict[str, Outline], result: Result) -> None:
-    """Remember a full analysis: the files as they were, their outlines, and the result."""
-    combined = combined_key(files, idents)
+         outlines: dict[str, Outline], result: Result, combined: str) -> None:
+    """Remember a full analysis: the files as they were (``combined``: their ``combined_key``), their
+    outlines, and the result."""
     state = {
         "written_ns": time.time_ns(),
         "combined": combined,

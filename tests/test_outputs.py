@@ -131,3 +131,58 @@ def test_a_stored_report_is_printed_without_loading_the_analysis(payroll):
     out = subprocess.run([sys.executable, "-c", code, str(payroll)], capture_output=True, text=True, cwd=ROOT,
                          timeout=120)
     assert out.stderr.strip() == "[]" and out.stdout.startswith("{")
+
+
+def test_a_report_is_keyed_by_the_files_as_the_scan_read_them(tmp_path):
+    """Regression: the stored report was keyed by the keys files had before the scan. A file whose
+    size and mtime did not change is known by its stat; when the scan reads it anyway (its facts
+    were not cached), the report it renders describes what was read, and is keyed so."""
+    import os
+    import time
+
+    model = tmp_path / "app/models.py"
+    model.parent.mkdir()
+    (tmp_path / "app/__init__.py").write_text("")
+    text = ("from sqlalchemy import Column, Integer, String\nfrom sqlalchemy.orm import declarative_base\n"
+            "Base = declarative_base()\n\n\nclass Item(Base):\n    __tablename__ = 'items'\n"
+            "    id = Column(Integer, primary_key=True)\n    name = Column(String(40))\n")
+    past = time.time() - 100
+
+    def put(body: str, mtime: float) -> None:
+        model.write_text(body)
+        os.utime(model, (mtime, mtime))
+
+    args = ("analyze", str(tmp_path), "--format", "json", "--exit-zero")
+    put(text, past)
+    sqlmig(*args)
+    # the same size and mtime, other content, and neither cached facts nor a stored result for it
+    put(text.replace("String(40)", "String(41)"), past)
+    for stale in [*tmp_path.glob(".sqlmig_cache/*/packs/*.pack"), *tmp_path.glob(".sqlmig_cache/*/result-*")]:
+        stale.unlink()
+    assert '"String(41)"' in sqlmig(*args, "--select", "SQM1").stdout  # read, so rendered from the new text
+    put(text, time.time())  # back to the first text: hashed again, its key is the first run's
+    again = sqlmig(*args, "--select", "SQM1").stdout
+    assert again == sqlmig(*args, "--select", "SQM1", "--no-cache").stdout
+    assert '"String(40)"' in again
+
+
+def test_settle_waits_for_the_saving_child(payroll, monkeypatch):
+    import time
+
+    from sqlmig import state
+    from sqlmig.config import Config
+    from sqlmig.run import run
+
+    real = state.save
+
+    def slow(*args):
+        time.sleep(1.0)
+        real(*args)
+
+    monkeypatch.setattr(state, "save", slow)  # the forked child inherits it
+    outcome = run([str(payroll)], Config(), reuse=True, defer_save=True)
+    outcome.save_in_background()
+    assert outcome.saver is not None
+    assert not list(payroll.glob(".sqlmig_cache/*/state-*.json"))  # the child is still asleep
+    outcome.settle()
+    assert len(list(payroll.glob(".sqlmig_cache/*/state-*.json"))) == 1
