@@ -206,3 +206,20 @@ def test_long_file_with_non_ascii_text_is_analysed(tmp_path):
     doc = json.loads(proc.stdout)
     assert doc["errors"] == []
     assert "app.long.Pedido" in [m["qualname"] for m in doc["models"]]
+
+
+def test_the_console_entry_flushes_its_output_and_keeps_exit_codes(tmp_path):
+    """``python -m sqlmig`` leaves with ``os._exit`` (no interpreter teardown): the whole report must
+    still reach a pipe, the exit code must be the command's, and a reader that stops early gets no
+    traceback."""
+    write_tree(tmp_path, {**BLOCKED_TREE, **{f"app/extra{n}.py": f"X{n} = {n}\n" for n in range(300)}})
+    whole = sqlmig("analyze", str(tmp_path), "--format", "json", "--no-cache")
+    assert whole.returncode == 1 and json.loads(whole.stdout)["summary"]["files"] == 302
+    assert sqlmig("analyze", str(tmp_path), "--format", "json", "--exit-zero").returncode == 0
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "sqlmig", "analyze", str(tmp_path), "--format", "json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env)
+    assert proc.stdout.read(10) == b"{\n  \"versi"
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) != 0 and "Traceback" not in err
