@@ -1,4 +1,4 @@
-from sqlmig.cli import main
+from sqlmig.cli import entry
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    entry()

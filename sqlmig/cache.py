@@ -134,6 +134,18 @@ class Cache:
         self.used.add(k)
         return hit
 
+    def get_text(self, k: str) -> str | None:
+        """The entry with key ``k`` as stored (``encode``d), if it is there and its seal holds."""
+        if not self.enabled:
+            return None
+        try:
+            text = self._read(k)
+            if text is not None:
+                unseal(text)
+            return text
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+
     def put(self, k: str, text: str) -> None:
         """Keep the ``encode``d facts of the file with key ``k`` for the next ``flush``."""
         if self.enabled:

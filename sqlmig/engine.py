@@ -19,10 +19,17 @@ _scanned = 0
 COLLECT_EVERY = 256  # files between cyclic collections in a worker (ast.literal_eval leaves small cycles)
 
 
-def _worker_start() -> None:
+_cache: Cache | None = None  # a worker's own view of the cache (``_read_and_scan``)
+
+
+def _worker_start(root: str | None = None, use_cache: bool = False) -> None:
     # The cyclic collector doubles LibCST's parse time (each tree is hundreds of thousands of young
     # container objects); trees are acyclic, so workers collect only now and then.
+    global _cache
     gc.disable()
+    if root is not None:
+        _cache = Cache(Path(root), enabled=use_cache)
+    import sqlmig.scan  # noqa: F401 - LibCST, once per worker (a parent that only reads results never loads it)
 
 
 def _scan_one(job: tuple[bytes, str, str, bool]) -> str:
@@ -37,6 +44,30 @@ def _scan_one(job: tuple[bytes, str, str, bool]) -> str:
     if _scanned % COLLECT_EVERY == 0:
         gc.collect()
     return text
+
+
+def _read_and_scan(job: tuple[str, str, str, bool]) -> tuple:
+    """Read, key and scan one file in a worker: ``(key, mtime_ns, size, error, text, cached)``, where
+    ``text`` is the encoded facts, from the cache when ``cached``. The parent reads nothing itself."""
+    global _scanned
+    abspath, relpath, module, is_package = job
+    try:
+        st = os.stat(abspath)
+        with open(abspath, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return None, 0, 0, f"cannot read: {exc.strerror or exc}", None, False
+    k = key(relpath, module, is_package, data)
+    text = _cache.get_text(k) if _cache is not None else None
+    if text is not None:
+        return k, st.st_mtime_ns, st.st_size, None, text, True
+    from sqlmig.scan import scan_source
+
+    text = encode(scan_source(relpath, module, is_package, data))
+    _scanned += 1
+    if _scanned % COLLECT_EVERY == 0:
+        gc.collect()
+    return k, st.st_mtime_ns, st.st_size, None, text, False
 
 
 @dataclass
@@ -80,6 +111,64 @@ def identify(files: list[SourceFile], known: dict[str, tuple[str, int, int]] | N
     return out
 
 
+def read_and_scan(
+    files: list[SourceFile],
+    root: Path,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    outlines: dict | None = None,
+    complete: bool = False,
+) -> tuple[list[Ident], list[ModuleFacts]]:
+    """``identify`` and ``scan_files`` of files nothing is known about (no state of a last run): the
+    workers read, key and look up each file themselves, so the reading and hashing run on every
+    core and no file's bytes travel to a worker. Small projects, and ``jobs=1``, run in process."""
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
+        idents = identify(files)
+        return idents, scan_files(files, root, use_cache=use_cache, jobs=jobs, progress=progress, idents=idents,
+                                  outlines=outlines, complete=complete)
+    from concurrent.futures import ProcessPoolExecutor
+
+    cache = Cache(root, enabled=use_cache)
+    idents: list[Ident] = []
+    results: list[ModuleFacts] = []
+    again: list[int] = []  # cached entries the parent could not decode: scanned once more below
+    chunk = max(1, min(32, len(files) // (workers * 4)))
+    jobs_ = [(f.abspath, f.relpath, f.module, f.is_package) for f in files]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(str(root), use_cache)) as pool:
+        for f, (k, mtime, size, error, text, cached) in zip(files, pool.map(_read_and_scan, jobs_, chunksize=chunk)):
+            if k is None:
+                idents.append(Ident(None, error=error))
+                results.append(ModuleFacts(path=f.relpath, module=f.module, error=("SQM002", error or "", 1, 0)))
+            else:
+                idents.append(Ident(k, mtime, size))
+                try:
+                    facts, shape = decode(text)
+                except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
+                    again.append(len(results))
+                    facts, shape = ModuleFacts(path=f.relpath, module=f.module), None
+                else:
+                    if cached:
+                        cache.used.add(k)
+                    else:
+                        cache.put(k, text)
+                results.append(facts)
+                if outlines is not None and shape is not None:
+                    outlines[f.relpath] = shape
+            if progress:
+                progress(1)
+    if again:  # their cache entries are damaged: ``Cache.get`` finds so too, scans them and stores anew
+        fresh = [Ident(idents[i].key, idents[i].mtime_ns, idents[i].size) for i in again]
+        redo = scan_files([files[i] for i in again], root, use_cache=use_cache, jobs=1, outlines=outlines,
+                          idents=fresh)
+        for i, ident, facts in zip(again, fresh, redo):
+            results[i], idents[i] = facts, ident  # the key as the file was read again
+            cache.used.add(ident.key or "")  # kept when this run's flush merges the packs
+    cache.flush(complete)
+    return idents, results
+
+
 def scan_files(
     files: list[SourceFile],
     root: Path,
@@ -93,9 +182,10 @@ def scan_files(
     """Facts for every file, in the order given. Cached files are not parsed again. ``outlines``,
     if given, receives each readable module's outline (``cone.outline``) by path. ``complete``:
     ``files`` is the whole project (the cache may then drop entries no file uses any more)."""
-    cache = Cache(root, enabled=use_cache)
     if idents is None:
-        idents = identify(files)
+        return read_and_scan(files, root, use_cache=use_cache, jobs=jobs, progress=progress, outlines=outlines,
+                             complete=complete)[1]
+    cache = Cache(root, enabled=use_cache)
     results: list[ModuleFacts | None] = [None] * len(files)
     todo: list[tuple[int, tuple]] = []
     for i, (f, ident) in enumerate(zip(files, idents)):

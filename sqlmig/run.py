@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlmig import state as saved
 from sqlmig.config import Config
 from sqlmig.discover import DEFAULT_EXCLUDES, DiscoveryError, SourceFile, analysis_root, discover, source_file
-from sqlmig.engine import Ident, identify, prescan, scan_files
+from sqlmig.engine import Ident, identify, prescan, read_and_scan, scan_files
 from sqlmig.ir import Finding
 
 if TYPE_CHECKING:  # imported when needed: a warm run prints a stored report without them
@@ -103,11 +103,12 @@ def run(
     wanted = _wanted(only, files_root)
     rid = saved.run_id(files_root, paths, excludes, src)
     prior = saved.load(files_root, rid) if use_cache else None
-    idents = identify(files, prior.files if prior else None, prior.written_ns if prior else 0)
+    # with nothing known of the last run every file is read anyway: by the scan's workers (read_and_scan)
+    idents = identify(files, prior.files, prior.written_ns) if prior is not None else None
     if wait is not None:
         import_module("sqlmig.analyze")  # while the child parses the file: the cone needs it
         wait()
-    combined = saved.combined_key(files, idents) if use_cache else None
+    combined = saved.combined_key(files, idents) if use_cache and idents is not None else None
     if reuse and combined is not None and settings is not None:
         stored = saved.load_output(files_root, rid, settings, combined)
         if stored is not None:
@@ -125,8 +126,12 @@ def run(
     if result is None:
         tick = progress(len(files)) if progress else None
         outlines: dict = {}
-        modules = scan_files(files, files_root, use_cache=use_cache, jobs=jobs, progress=tick, idents=idents,
-                             outlines=outlines if use_cache else None, complete=True)
+        if idents is None:
+            idents, modules = read_and_scan(files, files_root, use_cache=use_cache, jobs=jobs, progress=tick,
+                                            outlines=outlines if use_cache else None, complete=True)
+        else:
+            modules = scan_files(files, files_root, use_cache=use_cache, jobs=jobs, progress=tick, idents=idents,
+                                 outlines=outlines if use_cache else None, complete=True)
         result, how = analyze(modules), "full"
     if how != "stored" and use_cache:  # a file read by the scan is keyed by what was read, not by its stat
         combined = saved.combined_key(files, idents)

@@ -183,3 +183,43 @@ def test_cache_format_round_trips_every_fact_of_the_samples():
             assert back == facts and repr(back) == repr(facts), f.relpath
             count += 1
     assert count > 100
+
+
+def test_workers_that_read_the_files_themselves_give_the_same_result(tmp_path):
+    """With nothing known of a last run, the workers read, key and look up each file
+    (``read_and_scan``): a file that vanished after discovery, damaged cache entries and entries
+    sealed over the wrong content all end as in the serial run."""
+    from sqlmig.cache import Cache, seal
+    from sqlmig.engine import read_and_scan
+
+    root = _tree(tmp_path, 30)
+    r, files = discover([str(root)])
+    (root / "lib/s7.py").unlink()  # after discovery: cannot be read
+    serial = document(analyze(scan_files(files, r, use_cache=False, jobs=1)))
+    assert any(e["path"] == "lib/s7.py" and e["code"] == "SQM002" for e in serial["errors"])
+    idents, facts = read_and_scan(files, r, use_cache=True, jobs=2, complete=True)
+    assert document(analyze(facts)) == serial
+    assert [i.key is None for i in idents] == [f.relpath == "lib/s7.py" for f in files]
+    assert document(analyze(scan_files(files, r, use_cache=True, jobs=2))) == serial  # from the cache
+    for how in range(6):
+        _damage(_packs(root)[0], how)
+        assert document(analyze(scan_files(files, r, use_cache=True, jobs=2, complete=True))) == serial, how
+        for pack in _packs(root)[:-1]:
+            pack.unlink()
+    # entries whose seal holds but whose content is not facts: the parent cannot decode them
+    cache = Cache(r)
+    keys = list(cache._index())
+    cache.close()
+    for pack in _packs(root):
+        pack.unlink()
+    bogus = Cache(r)
+    for k in keys:
+        bogus.put(k, seal('["not", "facts"]'))
+    bogus.flush()
+    outlines: dict = {}
+    idents, facts = read_and_scan(files, r, use_cache=True, jobs=2, outlines=outlines, complete=True)
+    assert document(analyze(facts)) == serial
+    assert len(outlines) == len(files) - 1
+    fixed = Cache(r)
+    assert all(fixed.get(k) is not None for k in keys)  # scanned again and stored over the bogus ones
+    fixed.close()
