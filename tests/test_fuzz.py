@@ -3,7 +3,7 @@ cleanly or writes code that parses and that a second rewrite leaves alone.
 
 Mutated sample files (bytes deleted, duplicated, replaced, truncated) go through the whole pipeline,
 and programs generated from Python's grammar (hypothesmith) through the scanner. Longer runs:
-``SQLMIG_FUZZ_EXAMPLES`` (mutations, default 150), ``SQLMIG_FUZZ_REWRITE_EXAMPLES`` (rewrite, 20),
+``SQLMIG_FUZZ_EXAMPLES`` (mutations, default 400), ``SQLMIG_FUZZ_REWRITE_EXAMPLES`` (rewrite, 30),
 ``SQLMIG_FUZZ_GRAMMAR_EXAMPLES`` (generated programs, 6).
 """
 
@@ -20,7 +20,7 @@ from tests.conftest import SAMPLES
 
 SOURCES = {p.relative_to(SAMPLES).as_posix(): p.read_bytes()
            for p in sorted(SAMPLES.rglob("*.py")) if p.stat().st_size > 200}
-EXAMPLES = int(os.environ.get("SQLMIG_FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("SQLMIG_FUZZ_EXAMPLES", "400"))
 
 
 @st.composite
@@ -58,7 +58,7 @@ def test_scanner_and_analysis_never_raise(case):
 
 # ---------------------------------------------------------------------------------------------- rewrite
 
-REWRITE_EXAMPLES = int(os.environ.get("SQLMIG_FUZZ_REWRITE_EXAMPLES", "20"))
+REWRITE_EXAMPLES = int(os.environ.get("SQLMIG_FUZZ_REWRITE_EXAMPLES", "30"))
 BLOG = {p.relative_to(SAMPLES / "blog").as_posix(): p.read_bytes()
         for p in sorted((SAMPLES / "blog" / "app").rglob("*.py"))}
 TARGETS = sorted(p for p in BLOG if "/models/" in p or "/schemas/" in p or p == "app/db.py")
