@@ -29,7 +29,10 @@ def _worker_start(root: str | None = None, use_cache: bool = False) -> None:
     gc.disable()
     if root is not None:
         _cache = Cache(Path(root), enabled=use_cache)
-    import sqlmig.scan  # noqa: F401 - LibCST, once per worker (a parent that only reads results never loads it)
+    from sqlmig.scan.module import ModuleScanner  # LibCST: once per worker (the parent needs none of it)
+    from sqlmig.scan.positions import keep_fast_leaves
+
+    keep_fast_leaves(ModuleScanner)
 
 
 def _scan_one(job: tuple[bytes, str, str, bool]) -> str:

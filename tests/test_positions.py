@@ -103,3 +103,55 @@ def test_a_pass_that_comes_out_short_falls_back_to_the_stock_pass(monkeypatch) -
     monkeypatch.setattr(positions.Spans, "__init__", spy)
     assert scan_source("a.py", "a", False, source.encode()) == expected
     assert stock_runs == [False, True]
+
+
+_RESIDENT_CHECK = """
+import json, sys
+from pathlib import Path
+import libcst as cst
+from sqlmig.cache import encode
+from sqlmig.scan import positions, scan_source
+from sqlmig.scan.module import ModuleScanner
+positions.keep_fast_leaves(ModuleScanner)
+assert "_codegen" in cst.SimpleWhitespace.__dict__ and "_codegen" in cst.Comma.__dict__  # installed for good
+out = {}
+for name in sys.argv[1:]:
+    path = Path(name)
+    data = path.read_bytes()
+    out[name] = encode(scan_source(path.name, "m", False, data))
+    source = data.decode("utf-8")
+    tree = cst.parse_module(source)
+    assert tree.code == source, name  # LibCST's own code generation is exact beside the fast pass
+    stock, fast = positions.Spans(tree, source, stock=True), positions.Spans(tree, source)
+    assert fast.length == stock.length == len(source) + (len(tree.default_newline) if source else 0), name
+    assert all(stock.starts[k] == v for k, v in fast.starts.items()), name
+class Other(ModuleScanner):  # a visitor of another class hooks a leaf: it must see every comma
+    commas = 0
+    def visit_Comma(self, node):
+        Other.commas += 1
+tree = cst.parse_module("f(a, b, c)\\n")
+positions.Spans(tree, "f(a, b, c)\\n", Other(tree, "m", False))
+assert Other.commas == 2
+assert cst.Module([]).code_for_node(cst.parse_expression("(a ,b)")) == "(a ,b)"
+print(json.dumps(out))
+"""
+
+
+def test_fast_leaves_kept_for_good_change_no_fact_and_no_other_code_generation() -> None:
+    """Scan workers keep the fast methods installed (``keep_fast_leaves``): the facts of the corpus
+    are those of a process that patches per pass, and LibCST's own code generation, the stock pass
+    and visitors of other classes are unaffected."""
+    import json
+    import subprocess
+    import sys
+
+    from sqlmig.cache import encode
+
+    files = [str(p) for p in _corpus()]
+    out = subprocess.run([sys.executable, "-c", _RESIDENT_CHECK, *files], capture_output=True, text=True,
+                         cwd=ROOT, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    resident = json.loads(out.stdout)
+    for name in files:
+        data = Path(name).read_bytes()
+        assert resident[name] == encode(scan_source(Path(name).name, "m", False, data)), name

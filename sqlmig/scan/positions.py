@@ -145,49 +145,68 @@ class _Parens:
         return False
 
 
-def _parenthesize(self: _BaseParenthesizedNode, state: _State) -> _Parens:
+_STOCK_PARENTHESIZE = _BaseParenthesizedNode.__dict__["_parenthesize"]
+
+
+def _parenthesize(self: _BaseParenthesizedNode, state: _State):
+    if state.__class__ is not _State:
+        return _STOCK_PARENTHESIZE(self, state)
     return _Parens(self, state)
 
 
 def _value(self, state: _State) -> None:  # SimpleWhitespace, Comment
+    if state.__class__ is not _State:  # another code generator (see keep_fast_leaves)
+        return CSTNode._codegen(self, state)
     state.offset += len(self.value)
 
 
 def _newline(self, state: _State) -> None:
+    if state.__class__ is not _State:
+        return CSTNode._codegen(self, state)
     value = self.value
     state.offset += len(state.default_newline if value is None else value)
 
 
 def _trailing(self, state: _State) -> None:
+    if state.__class__ is not _State:
+        return CSTNode._codegen(self, state)
     comment, value = self.comment, self.newline.value
     state.offset += len(self.whitespace.value) + (len(comment.value) if comment is not None else 0) \
         + len(state.default_newline if value is None else value)
 
 
 def _empty_line(self, state: _State) -> None:
+    if state.__class__ is not _State:
+        return CSTNode._codegen(self, state)
     if self.indent:
         state.add_indent_tokens()
     _trailing(self, state)
 
 
 def _one_token(self, state: _State) -> None:  # operators, commas, dots, colons, ``=``
+    if state.__class__ is not _State:
+        return CSTNode._codegen(self, state)
     self.whitespace_before._codegen(state)
     state.offset += len(self._get_token())
     self.whitespace_after._codegen(state)
 
 
 def _opening(self, state: _State) -> None:  # ( [ {
+    if state.__class__ is not _State:
+        return CSTNode._codegen(self, state)
     state.offset += 1
     self.whitespace_after._codegen(state)
 
 
 def _closing(self, state: _State) -> None:  # ) ] }
+    if state.__class__ is not _State:
+        return CSTNode._codegen(self, state)
     self.whitespace_before._codegen(state)
     state.offset += 1
 
 
 def _name(self, state: _State) -> None:
-    if self.lpar:  # its text may be asked for: the full pass records it
+    if self.lpar or state.__class__ is not _State:  # its text may be asked for: the full pass records it
         CSTNode._codegen(self, state)
         return
     if state.skip is None:
@@ -221,35 +240,77 @@ for _cls in _subclasses(_BaseOneTokenOp):
 _PATCHES: dict[type, tuple[tuple[type, object], ...]] = {}
 
 
+def _patches(kind: type) -> tuple[tuple[type, object], ...]:
+    patches = _PATCHES.get(kind)
+    if patches is None:  # worked out once per visitor class: a hundred lookups, for every file
+        patches = _PATCHES[kind] = tuple(
+            (cls, fn) for cls, fn in _LEAVES.items()
+            if cls is cst.Name or not (hasattr(kind, f"visit_{cls.__name__}")
+                                       or hasattr(kind, f"leave_{cls.__name__}")))
+    return patches
+
+
+def _install(patches: tuple[tuple[type, object], ...]) -> list[tuple[type, str, object]]:
+    """Put the fast methods in place; returns what was there, for ``_restore``."""
+    saved: list[tuple[type, str, object]] = []
+    for cls, fn in patches:
+        saved.append((cls, "_codegen", cls.__dict__.get("_codegen")))
+        cls._codegen = fn
+    saved.append((_BaseParenthesizedNode, "_parenthesize", _BaseParenthesizedNode.__dict__["_parenthesize"]))
+    _BaseParenthesizedNode._parenthesize = _parenthesize
+    return saved
+
+
+def _restore(saved: list[tuple[type, str, object]]) -> None:
+    for cls, attr, old in reversed(saved):
+        if old is None:
+            delattr(cls, attr)
+        else:
+            setattr(cls, attr, old)
+    saved.clear()
+
+
+_resident: tuple[type, list[tuple[type, str, object]]] | None = None  # (visitor class, what was replaced)
+
+
+def keep_fast_leaves(kind: type) -> None:
+    """Leave the fast methods for visitors of class ``kind`` installed for good, in processes that
+    mostly scan (the scan workers). Patching some forty classes for every file and putting them back
+    costs a sixth of the pass: each assignment to a class also throws away what the interpreter has
+    specialised for it. Other code generation stays exact: the fast methods hand any state but the
+    pass's own to LibCST's, and passes of other visitors, or the stock pass, get LibCST's methods."""
+    global _resident
+    if _resident is None:
+        _resident = (kind, _install(_patches(kind)))
+
+
 class _FastLeaves:
     """Installs ``_LEAVES`` and ``_parenthesize`` for one pass (never for a visitor hooking a leaf
-    other than ``Name``), and puts LibCST's own methods back afterwards, whatever happens."""
+    other than ``Name``), and puts LibCST's own methods back afterwards, whatever happens. Where
+    ``keep_fast_leaves`` installed the same set already, there is nothing to do; where it installed
+    another, that set makes way for the pass and comes back after it. ``stock``: the pass runs with
+    LibCST's own methods."""
 
-    def __init__(self, visitor: object | None) -> None:
-        kind = type(visitor)
-        patches = _PATCHES.get(kind)
-        if patches is None:  # worked out once per visitor class: a hundred lookups, for every file
-            patches = _PATCHES[kind] = tuple(
-                (cls, fn) for cls, fn in _LEAVES.items()
-                if cls is cst.Name or not (hasattr(kind, f"visit_{cls.__name__}")
-                                           or hasattr(kind, f"leave_{cls.__name__}")))
-        self.patches = patches
+    def __init__(self, visitor: object | None, stock: bool = False) -> None:
+        self.kind = type(visitor)
+        self.stock = stock
         self.saved: list[tuple[type, str, object]] = []
+        self.evicted = False
 
     def __enter__(self) -> None:
-        for cls, fn in self.patches:
-            self.saved.append((cls, "_codegen", cls.__dict__.get("_codegen")))
-            cls._codegen = fn
-        self.saved.append((_BaseParenthesizedNode, "_parenthesize", _BaseParenthesizedNode.__dict__["_parenthesize"]))
-        _BaseParenthesizedNode._parenthesize = _parenthesize
+        if _resident is not None:
+            if _resident[0] is self.kind and not self.stock:
+                return
+            _restore(list(_resident[1]))  # LibCST's own methods, for the length of this pass
+            self.evicted = True
+        if not self.stock:
+            self.saved = _install(_patches(self.kind))
 
     def __exit__(self, *exc: object) -> bool:
-        for cls, attr, old in reversed(self.saved):
-            if old is None:
-                delattr(cls, attr)
-            else:
-                setattr(cls, attr, old)
-        self.saved.clear()
+        _restore(self.saved)
+        if self.evicted:
+            _install(_patches(_resident[0]))
+            self.evicted = False
         return False
 
 
@@ -259,13 +320,9 @@ class Spans:
     __slots__ = ("source", "starts", "ends", "syntactic", "indent_at", "indent_len", "lines", "length")
 
     def __init__(self, module: cst.Module, source: str, visitor: object | None = None, stock: bool = False) -> None:
-        if stock:
-            state = _StockState(module, visitor)
+        state = (_StockState if stock else _State)(module, visitor)
+        with _FastLeaves(visitor, stock):
             module._codegen(state)
-        else:
-            state = _State(module, visitor)
-            with _FastLeaves(visitor):
-                module._codegen(state)
         self.length = state.offset  # the length of the module's code: the source's, if all went right
         self.source = source
         self.starts = state.starts
