@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -100,11 +101,13 @@ def source_file(path: Path, root: Path, src: tuple[Path, ...] = (),
 
 
 def discover(paths: list[str], exclude: tuple[str, ...] = (), use_defaults: bool = True,
-             src: tuple[Path, ...] = ()) -> tuple[Path, list[SourceFile]]:
+             src: tuple[Path, ...] = (), many: tuple[int, Callable[[], None]] | None = None,
+             ) -> tuple[Path, list[SourceFile]]:
     """Every ``.py`` file under ``paths`` (sorted, unique), with the root paths are relative to.
 
     ``src`` roots name modules by their path below the root (namespace packages work); files
-    elsewhere are named by walking up through ``__init__.py`` folders.
+    elsewhere are named by walking up through ``__init__.py`` folders. ``many``: ``(count, call)``,
+    ``call()`` once as soon as ``count`` files are found (the scan's workers start meanwhile).
     """
     for p in paths:
         if not os.path.exists(p):
@@ -121,6 +124,9 @@ def discover(paths: list[str], exclude: tuple[str, ...] = (), use_defaults: bool
         found[f.relpath] = f
 
     for given in paths:
+        if many is not None and len(found) >= many[0]:
+            many[1]()
+            many = None
         top = Path(given).resolve()
         if top.is_file():
             add(top)
@@ -132,11 +138,16 @@ def discover(paths: list[str], exclude: tuple[str, ...] = (), use_defaults: bool
         for full, rel, name, parts in _walk_named(top, root, patterns, cache):
             if rel in found or (exclude and _excluded(rel, name, tuple(exclude))):
                 continue
+            if many is not None and len(found) >= many[0]:
+                many[1]()
+                many = None
             stem = name[:-3]
             if stem == "__init__":
                 found[rel] = SourceFile(full, rel, ".".join(parts), True)
             else:
                 found[rel] = SourceFile(full, rel, ".".join((*parts, stem)), False)
+    if many is not None and len(found) >= many[0]:
+        many[1]()
     return root, _unique_modules([found[k] for k in sorted(found)])
 
 

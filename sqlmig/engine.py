@@ -114,6 +114,27 @@ def identify(files: list[SourceFile], known: dict[str, tuple[str, int, int]] | N
     return out
 
 
+def _ready() -> None:
+    return None
+
+
+class Workers:
+    """Scan workers started ahead of the scan: they import LibCST (a third of a second) while the
+    parent is still discovering the files. ``close`` when done, on every path."""
+
+    def __init__(self, root: Path, use_cache: bool, jobs: int | None) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.root, self.use_cache = root, use_cache
+        self.count = jobs if jobs is not None else (os.cpu_count() or 1)
+        self.pool = ProcessPoolExecutor(max_workers=self.count, initializer=_worker_start,
+                                        initargs=(str(root), use_cache))
+        self.pool.submit(_ready)  # the first job starts every worker (fork starts them all at once)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def read_and_scan(
     files: list[SourceFile],
     root: Path,
@@ -122,45 +143,59 @@ def read_and_scan(
     progress: Callable[[int], None] | None = None,
     outlines: dict | None = None,
     complete: bool = False,
+    workers: Workers | None = None,
 ) -> tuple[list[Ident], list[ModuleFacts]]:
     """``identify`` and ``scan_files`` of files nothing is known about (no state of a last run): the
     workers read, key and look up each file themselves, so the reading and hashing run on every
-    core and no file's bytes travel to a worker. Small projects, and ``jobs=1``, run in process."""
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
+    core and no file's bytes travel to a worker. Small projects, and ``jobs=1``, run in process.
+    ``workers``: a pool started earlier for this root and cache setting (the caller closes it)."""
+    count = jobs if jobs is not None else (os.cpu_count() or 1)
+    if count <= 1 or len(files) < PARALLEL_MIN_FILES:
         idents = identify(files)
         return idents, scan_files(files, root, use_cache=use_cache, jobs=jobs, progress=progress, idents=idents,
                                   outlines=outlines, complete=complete)
-    from concurrent.futures import ProcessPoolExecutor
+    if workers is None or workers.root != root or workers.use_cache != use_cache:
+        own = workers = Workers(root, use_cache, count)
+    else:
+        own = None
+    try:
+        return _read_and_scan_all(files, root, use_cache, workers, progress, outlines, complete)
+    finally:
+        if own is not None:
+            own.close()
 
+
+def _read_and_scan_all(files: list[SourceFile], root: Path, use_cache: bool, workers: Workers,
+                       progress: Callable[[int], None] | None, outlines: dict | None,
+                       complete: bool) -> tuple[list[Ident], list[ModuleFacts]]:
     cache = Cache(root, enabled=use_cache)
     idents: list[Ident] = []
     results: list[ModuleFacts] = []
     again: list[int] = []  # cached entries the parent could not decode: scanned once more below
-    chunk = max(1, min(32, len(files) // (workers * 4)))
-    jobs_ = [(f.abspath, f.relpath, f.module, f.is_package) for f in files]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(str(root), use_cache)) as pool:
-        for f, (k, mtime, size, error, text, cached) in zip(files, pool.map(_read_and_scan, jobs_, chunksize=chunk)):
-            if k is None:
-                idents.append(Ident(None, error=error))
-                results.append(ModuleFacts(path=f.relpath, module=f.module, error=("SQM002", error or "", 1, 0)))
+    chunk = max(1, min(32, len(files) // (workers.count * 4)))
+    jobs = [(f.abspath, f.relpath, f.module, f.is_package) for f in files]
+    for f, (k, mtime, size, error, text, cached) in zip(files, workers.pool.map(_read_and_scan, jobs,
+                                                                                 chunksize=chunk)):
+        if k is None:
+            idents.append(Ident(None, error=error))
+            results.append(ModuleFacts(path=f.relpath, module=f.module, error=("SQM002", error or "", 1, 0)))
+        else:
+            idents.append(Ident(k, mtime, size))
+            try:
+                facts, shape = decode(text)
+            except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
+                again.append(len(results))
+                facts, shape = ModuleFacts(path=f.relpath, module=f.module), None
             else:
-                idents.append(Ident(k, mtime, size))
-                try:
-                    facts, shape = decode(text)
-                except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
-                    again.append(len(results))
-                    facts, shape = ModuleFacts(path=f.relpath, module=f.module), None
+                if cached:
+                    cache.used.add(k)
                 else:
-                    if cached:
-                        cache.used.add(k)
-                    else:
-                        cache.put(k, text)
-                results.append(facts)
-                if outlines is not None and shape is not None:
-                    outlines[f.relpath] = shape
-            if progress:
-                progress(1)
+                    cache.put(k, text)
+            results.append(facts)
+            if outlines is not None and shape is not None:
+                outlines[f.relpath] = shape
+        if progress:
+            progress(1)
     if again:  # their cache entries are damaged: ``Cache.get`` finds so too, scans them and stores anew
         fresh = [Ident(idents[i].key, idents[i].mtime_ns, idents[i].size) for i in again]
         redo = scan_files([files[i] for i in again], root, use_cache=use_cache, jobs=1, outlines=outlines,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlmig import state as saved
 from sqlmig.config import Config
 from sqlmig.discover import DEFAULT_EXCLUDES, DiscoveryError, SourceFile, analysis_root, discover, source_file
-from sqlmig.engine import Ident, identify, prescan, read_and_scan, scan_files
+from sqlmig.engine import PARALLEL_MIN_FILES, Ident, Workers, identify, prescan, read_and_scan, scan_files
 from sqlmig.ir import Finding
 
 if TYPE_CHECKING:  # imported when needed: a warm run prints a stored report without them
@@ -99,60 +99,73 @@ def run(
     base = config.root or Path.cwd()
     src = tuple((base / s).resolve() for s in config.src)
     wait = _prescan(paths, only, src) if reuse and use_cache and only else None
-    files_root, files = discover(paths, excludes, use_defaults=False, src=src)
-    wanted = _wanted(only, files_root)
-    rid = saved.run_id(files_root, paths, excludes, src)
-    prior = saved.load(files_root, rid) if use_cache else None
-    # with nothing known of the last run every file is read anyway: by the scan's workers (read_and_scan)
-    idents = identify(files, prior.files, prior.written_ns) if prior is not None else None
-    if wait is not None:
-        import_module("sqlmig.analyze")  # while the child parses the file: the cone needs it
-        wait()
-    combined = saved.combined_key(files, idents) if use_cache and idents is not None else None
-    if reuse and combined is not None and settings is not None:
-        stored = saved.load_output(files_root, rid, settings, combined)
-        if stored is not None:
-            return Run(files_root, None, [], "output", 0, rid, combined, stored[0], stored[1])
-    from sqlmig.analyze import analyze, scoped  # not needed for a stored report
-    result, how, analysed, pending = None, "full", len(files), None
-    if reuse and prior is not None:
-        if combined == prior.combined:
-            result, how, analysed = saved.load_result(files_root, rid, combined), "stored", 0
-        if result is None and wanted is not None:
-            narrowed = _narrowed(files, idents, prior, wanted, files_root, use_cache, jobs)
-            if narrowed is not None:
-                result, analysed = narrowed
-                how = "cone"
-    if result is None:
-        tick = progress(len(files)) if progress else None
-        outlines: dict = {}
-        if idents is None:
-            idents, modules = read_and_scan(files, files_root, use_cache=use_cache, jobs=jobs, progress=tick,
-                                            outlines=outlines if use_cache else None, complete=True)
-        else:
-            modules = scan_files(files, files_root, use_cache=use_cache, jobs=jobs, progress=tick, idents=idents,
-                                 outlines=outlines if use_cache else None, complete=True)
-        result, how = analyze(modules), "full"
-    if how != "stored" and use_cache:  # a file read by the scan is keyed by what was read, not by its stat
-        combined = saved.combined_key(files, idents)
-    if how == "full" and use_cache:
-        def save_state(result: Result = result, modules: list = modules, combined: str = combined) -> None:
-            saved.save(files_root, rid, files, idents, modules, outlines, result, combined)
+    early: list[Workers] = []  # no state of a last run: workers start once discovery has found enough files
+    many = None
+    if (jobs if jobs is not None else (os.cpu_count() or 1)) > 1:
+        guess = analysis_root(paths)  # the root discover names files by
+        if not use_cache or not saved.has_state(guess, saved.run_id(guess, paths, excludes, src)):
+            many = (PARALLEL_MIN_FILES, lambda: early.append(Workers(guess, use_cache, jobs)))
+    try:
+        files_root, files = discover(paths, excludes, use_defaults=False, src=src, many=many)
+        wanted = _wanted(only, files_root)
+        rid = saved.run_id(files_root, paths, excludes, src)
+        prior = saved.load(files_root, rid) if use_cache else None
+        # with nothing known of the last run every file is read anyway: by the scan's workers (read_and_scan)
+        idents = identify(files, prior.files, prior.written_ns) if prior is not None else None
+        if wait is not None:
+            import_module("sqlmig.analyze")  # while the child parses the file: the cone needs it
+            wait()
+        combined = saved.combined_key(files, idents) if use_cache and idents is not None else None
+        if reuse and combined is not None and settings is not None:
+            stored = saved.load_output(files_root, rid, settings, combined)
+            if stored is not None:
+                return Run(files_root, None, [], "output", 0, rid, combined, stored[0], stored[1])
+        from sqlmig.analyze import analyze, scoped  # not needed for a stored report
+        result, how, analysed, pending = None, "full", len(files), None
+        if reuse and prior is not None:
+            if combined == prior.combined:
+                result, how, analysed = saved.load_result(files_root, rid, combined), "stored", 0
+            if result is None and wanted is not None:
+                narrowed = _narrowed(files, idents, prior, wanted, files_root, use_cache, jobs)
+                if narrowed is not None:
+                    result, analysed = narrowed
+                    how = "cone"
+        if result is None:
+            tick = progress(len(files)) if progress else None
+            outlines: dict = {}
+            if idents is None:
+                idents, modules = read_and_scan(files, files_root, use_cache=use_cache, jobs=jobs, progress=tick,
+                                                outlines=outlines if use_cache else None, complete=True,
+                                                workers=early[0] if early else None)
+                for workers in early:  # idle from here on
+                    workers.close()
+            else:
+                modules = scan_files(files, files_root, use_cache=use_cache, jobs=jobs, progress=tick, idents=idents,
+                                     outlines=outlines if use_cache else None, complete=True)
+            result, how = analyze(modules), "full"
+        if how != "stored" and use_cache:  # a file read by the scan is keyed by what was read, not by its stat
+            combined = saved.combined_key(files, idents)
+        if how == "full" and use_cache:
+            def save_state(result: Result = result, modules: list = modules, combined: str = combined) -> None:
+                saved.save(files_root, rid, files, idents, modules, outlines, result, combined)
 
-        if defer_save:
-            pending = save_state
-        else:
-            save_state()
-    if wanted is not None:
-        result = scoped(result, wanted)
-    findings = list(result.findings)
-    if report_unused:
-        findings += result.unused_ignores
-    findings = [f for f in findings if config.enabled(f.code, f.path)]
-    if wanted is not None:
-        findings = [f for f in findings if f.path in wanted]
-    findings.sort(key=lambda f: (f.path, f.line, f.col, f.code, f.subject))
-    return Run(files_root, result, findings, how, analysed, rid, combined, pending=pending)
+            if defer_save:
+                pending = save_state
+            else:
+                save_state()
+        if wanted is not None:
+            result = scoped(result, wanted)
+        findings = list(result.findings)
+        if report_unused:
+            findings += result.unused_ignores
+        findings = [f for f in findings if config.enabled(f.code, f.path)]
+        if wanted is not None:
+            findings = [f for f in findings if f.path in wanted]
+        findings.sort(key=lambda f: (f.path, f.line, f.col, f.code, f.subject))
+        return Run(files_root, result, findings, how, analysed, rid, combined, pending=pending)
+    finally:
+        for workers in early:  # before the caller forks the saving child: no pool thread left
+            workers.close()
 
 
 def _prescan(paths: list[str], only: list[str], src: tuple[Path, ...]) -> Callable[[], None] | None:

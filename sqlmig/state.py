@@ -74,6 +74,11 @@ def _write(path: Path, text: str) -> None:
         pass  # a read-only tree is analysed all the same, just not remembered
 
 
+def has_state(root: Path, rid: str) -> bool:
+    """Whether a state of the run ``rid`` is there at all (``load`` may still find it unusable)."""
+    return (_dir(root) / f"state-{rid}.json").exists()
+
+
 def load(root: Path, rid: str) -> State | None:
     try:
         with open(_dir(root) / f"state-{rid}.json", encoding="utf-8") as fh:

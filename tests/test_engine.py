@@ -223,3 +223,56 @@ def test_workers_that_read_the_files_themselves_give_the_same_result(tmp_path):
     fixed = Cache(r)
     assert all(fixed.get(k) is not None for k in keys)  # scanned again and stored over the bogus ones
     fixed.close()
+
+
+def test_workers_start_during_discovery_only_when_a_cold_run_will_use_them(tmp_path, monkeypatch):
+    """No state of a last run and enough files: the scan's workers start while discovery is still
+    going (they import LibCST meanwhile), the result is the usual one, and the pool is closed on
+    every path, an error included. With a state, or too few files, none start early."""
+    import pytest
+
+    from sqlmig import discover as disc
+    from sqlmig import engine
+    from sqlmig import run as run_mod
+    from sqlmig.config import Config
+    from sqlmig.discover import DiscoveryError
+
+    events: list[str] = []
+    real_init, real_close, real_discover = engine.Workers.__init__, engine.Workers.close, disc.discover
+
+    def init(self, *a, **kw):
+        events.append("start")
+        real_init(self, *a, **kw)
+
+    def close(self):
+        events.append("close")
+        real_close(self)
+
+    def discover(*a, **kw):
+        out = real_discover(*a, **kw)
+        events.append("discovered")
+        return out
+
+    monkeypatch.setattr(engine.Workers, "__init__", init)
+    monkeypatch.setattr(engine.Workers, "close", close)
+    monkeypatch.setattr(run_mod, "discover", discover)
+    root = _tree(tmp_path / "big", 30)
+    expected = _doc(root, use_cache=False, jobs=1)
+    events.clear()
+    outcome = run_mod.run([str(root)], Config(), use_cache=True, jobs=2)
+    assert events[:2] == ["start", "discovered"] and events.count("start") == 1 and events[-1] == "close"
+    assert document(outcome.result) == expected
+    events.clear()
+    assert run_mod.run([str(root)], Config(), use_cache=True, jobs=2, reuse=True).how == "stored"
+    assert "start" not in events  # a state is there: the files may need no scan at all
+    events.clear()
+    run_mod.run([str(root)], Config(), use_cache=False, jobs=2)
+    assert events[0] == "start"  # --no-cache: every file is scanned
+    small = _tree(tmp_path / "small", 3)
+    events.clear()
+    run_mod.run([str(small)], Config(), use_cache=True, jobs=2)
+    assert "start" not in events
+    events.clear()
+    with pytest.raises(DiscoveryError):
+        run_mod.run([str(root / "lib")], Config(), use_cache=False, jobs=2, only=[str(tmp_path / "elsewhere.py")])
+    assert events[0] == "start" and events[-1] == "close"
