@@ -35,23 +35,23 @@ def _worker_start(root: str | None = None, use_cache: bool = False) -> None:
     keep_fast_leaves(ModuleScanner)
 
 
-def _scan_one(job: tuple[bytes, str, str, bool]) -> str:
+def _scan_one(job: tuple[bytes, str, str, bool]) -> bytes:
     """Scan bytes the caller already read (for the cache key); return the encoded facts, which the
     caller decodes and stores."""
     global _scanned
     data, relpath, module, is_package = job
     from sqlmig.scan import scan_source  # already imported by the parent before the fork
 
-    text = encode(scan_source(relpath, module, is_package, data))
+    blob = encode(scan_source(relpath, module, is_package, data))
     _scanned += 1
     if _scanned % COLLECT_EVERY == 0:
         gc.collect()
-    return text
+    return blob
 
 
 def _read_and_scan(job: tuple[str, str, str, bool]) -> tuple:
-    """Read, key and scan one file in a worker: ``(key, mtime_ns, size, error, text, cached)``, where
-    ``text`` is the encoded facts, from the cache when ``cached``. The parent reads nothing itself."""
+    """Read, key and scan one file in a worker: ``(key, mtime_ns, size, error, blob, cached)``, where
+    ``blob`` is the encoded facts, from the cache when ``cached``. The parent reads nothing itself."""
     global _scanned
     abspath, relpath, module, is_package = job
     try:
@@ -61,16 +61,16 @@ def _read_and_scan(job: tuple[str, str, str, bool]) -> tuple:
     except OSError as exc:
         return None, 0, 0, f"cannot read: {exc.strerror or exc}", None, False
     k = key(relpath, module, is_package, data)
-    text = _cache.get_text(k) if _cache is not None else None
-    if text is not None:
-        return k, st.st_mtime_ns, st.st_size, None, text, True
+    blob = _cache.get_blob(k) if _cache is not None else None
+    if blob is not None:
+        return k, st.st_mtime_ns, st.st_size, None, blob, True
     from sqlmig.scan import scan_source
 
-    text = encode(scan_source(relpath, module, is_package, data))
+    blob = encode(scan_source(relpath, module, is_package, data))
     _scanned += 1
     if _scanned % COLLECT_EVERY == 0:
         gc.collect()
-    return k, st.st_mtime_ns, st.st_size, None, text, False
+    return k, st.st_mtime_ns, st.st_size, None, blob, False
 
 
 @dataclass
@@ -174,7 +174,7 @@ def _read_and_scan_all(files: list[SourceFile], root: Path, use_cache: bool, wor
     again: list[int] = []  # cached entries the parent could not decode: scanned once more below
     chunk = max(1, min(32, len(files) // (workers.count * 4)))
     jobs = [(f.abspath, f.relpath, f.module, f.is_package) for f in files]
-    for f, (k, mtime, size, error, text, cached) in zip(files, workers.pool.map(_read_and_scan, jobs,
+    for f, (k, mtime, size, error, blob, cached) in zip(files, workers.pool.map(_read_and_scan, jobs,
                                                                                  chunksize=chunk)):
         if k is None:
             idents.append(Ident(None, error=error))
@@ -182,15 +182,15 @@ def _read_and_scan_all(files: list[SourceFile], root: Path, use_cache: bool, wor
         else:
             idents.append(Ident(k, mtime, size))
             try:
-                facts, shape = decode(text)
-            except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
+                facts, shape = decode(blob)
+            except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError, EOFError):
                 again.append(len(results))
                 facts, shape = ModuleFacts(path=f.relpath, module=f.module), None
             else:
                 if cached:
                     cache.used.add(k)
                 else:
-                    cache.put(k, text)
+                    cache.put(k, blob)
             results.append(facts)
             if outlines is not None and shape is not None:
                 outlines[f.relpath] = shape
@@ -262,9 +262,9 @@ def scan_files(
 
         chunk = max(1, min(32, len(todo) // (workers * 4)))
         with ProcessPoolExecutor(max_workers=workers, initializer=_worker_start) as pool:
-            for (i, job, k), text in zip(todo, pool.map(_scan_one, [job for _, job, _ in todo], chunksize=chunk)):
-                results[i], shape = decode(text)
-                cache.put(k, text)
+            for (i, job, k), blob in zip(todo, pool.map(_scan_one, [job for _, job, _ in todo], chunksize=chunk)):
+                results[i], shape = decode(blob)
+                cache.put(k, blob)
                 if outlines is not None and shape is not None:
                     outlines[job[1]] = shape
                 if progress:

@@ -349,16 +349,17 @@ def _jsoner(cls: type):
 
 # --------------------------------------------------------------------------- the cache format
 #
-# Scan facts travel as positional JSON arrays: a dataclass becomes the list of its field values with
-# trailing defaults left off. That is about a third of the size of keyed objects and several times
-# faster both ways, which matters because every cached file is decoded on every warm run.
+# Scan facts travel as positional arrays (marshalled by the cache, JSON in the run state): a
+# dataclass becomes the list of its field values with trailing defaults left off. That is about a
+# third of the size of keyed objects and several times faster both ways, which matters because
+# every cached file is decoded whenever the analysis reads it.
 
 _PACKERS: dict[type, Any] = {}
 _UNPACKERS: dict[type, Any] = {}
 
 
 def pack(obj: Any) -> Any:
-    """Scan facts as nested JSON arrays (see ``unpacker``)."""
+    """Scan facts as nested arrays of plain values (see ``unpacker``)."""
     return packer(type(obj))(obj)
 
 

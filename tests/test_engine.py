@@ -189,7 +189,9 @@ def test_workers_that_read_the_files_themselves_give_the_same_result(tmp_path):
     """With nothing known of a last run, the workers read, key and look up each file
     (``read_and_scan``): a file that vanished after discovery, damaged cache entries and entries
     sealed over the wrong content all end as in the serial run."""
-    from sqlmig.cache import Cache, seal
+    import marshal
+
+    from sqlmig.cache import Cache, seal_blob
     from sqlmig.engine import read_and_scan
 
     root = _tree(tmp_path, 30)
@@ -214,7 +216,7 @@ def test_workers_that_read_the_files_themselves_give_the_same_result(tmp_path):
         pack.unlink()
     bogus = Cache(r)
     for k in keys:
-        bogus.put(k, seal('["not", "facts"]'))
+        bogus.put(k, seal_blob(marshal.dumps(["not", "facts"])))
     bogus.flush()
     outlines: dict = {}
     idents, facts = read_and_scan(files, r, use_cache=True, jobs=2, outlines=outlines, complete=True)
