@@ -200,6 +200,8 @@ def _narrowed(files: list[SourceFile], idents: list[Ident], prior: saved.State, 
     from sqlmig.analyze import analyze
     from sqlmig.cone import cone
 
+    if prior.outlines is None or prior.imports is None:
+        return None  # edited or damaged: the cone cannot be trusted
     if {f.relpath for f in files} != set(prior.files) or set(prior.outlines) - set(prior.files):
         return None  # files came or went (or were unreadable): the outlines no longer describe the project
     changed = {f.relpath for f, i in zip(files, idents) if i.key is None or prior.files[f.relpath][0] != i.key}

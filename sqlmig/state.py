@@ -21,6 +21,7 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -62,8 +63,30 @@ class State:
     written_ns: int = 0
     combined: str = ""
     files: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # relpath -> (key, mtime_ns, size)
-    outlines: dict[str, Outline] = field(default_factory=dict)  # relpath -> cone.outline()
-    imports: dict[str, list[str]] = field(default_factory=dict)  # relpath -> cone.project_imports()
+    stored: dict = field(default_factory=dict, repr=False)  # the state's "outlines" and "imports" as read
+
+    @cached_property
+    def outlines(self) -> dict[str, Outline] | None:
+        """relpath -> ``cone.outline()``; None for outlines edited or damaged by hand, which must not
+        reach the cone. Built when the cone asks: a warm run needs only the files' keys."""
+        try:
+            outlines = {str(k): Outline(*v) for k, v in self.stored["outlines"].items()}
+        except (KeyError, TypeError, AttributeError, ValueError):
+            return None
+        for o in outlines.values():
+            if not (isinstance(o.module, str) and isinstance(o.loose, dict)
+                    and all(isinstance(x, list) and all(isinstance(i, str) for i in x)
+                            for x in (o.imports, o.classes, o.tables, o.stems, o.fields, o.words, *o.loose.values()))):
+                return None
+        return outlines
+
+    @cached_property
+    def imports(self) -> dict[str, list[str]] | None:
+        """relpath -> ``cone.project_imports()``; None when damaged."""
+        try:
+            return {str(k): [str(p) for p in v] for k, v in self.stored["imports"].items()}
+        except (KeyError, TypeError, AttributeError, ValueError):
+            return None
 
 
 def _write(path: Path, text: str) -> None:
@@ -83,16 +106,9 @@ def load(root: Path, rid: str) -> State | None:
     try:
         with open(_dir(root) / f"state-{rid}.json", encoding="utf-8") as fh:
             data = json.loads(unseal(fh.read()))
-        state = State(int(data["written_ns"]), str(data["combined"]),
-                      {str(k): (str(v[0]), int(v[1]), int(v[2])) for k, v in data["files"].items()},
-                      {str(k): Outline(*v) for k, v in data["outlines"].items()},
-                      {str(k): [str(p) for p in v] for k, v in data["imports"].items()})
-        for o in state.outlines.values():  # a state edited or damaged by hand must not reach the cone
-            if not (isinstance(o.module, str) and isinstance(o.loose, dict)
-                    and all(isinstance(x, list) and all(isinstance(i, str) for i in x)
-                            for x in (o.imports, o.classes, o.tables, o.stems, o.fields, o.words, *o.loose.values()))):
-                return None
-        return state
+        return State(int(data["written_ns"]), str(data["combined"]),
+                     {str(k): (str(v[0]), int(v[1]), int(v[2])) for k, v in data["files"].items()},
+                     {"outlines": data["outlines"], "imports": data["imports"]})
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None
 
