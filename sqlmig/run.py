@@ -104,7 +104,13 @@ def run(
     if (jobs if jobs is not None else (os.cpu_count() or 1)) > 1:
         guess = analysis_root(paths)  # the root discover names files by
         if not use_cache or not saved.has_state(guess, saved.run_id(guess, paths, excludes, src)):
-            many = (PARALLEL_MIN_FILES, lambda: early.append(Workers(guess, use_cache, jobs)))
+            def start() -> None:
+                try:
+                    early.append(Workers(guess, use_cache, jobs))
+                except (OSError, ValueError, RuntimeError):  # no processes to be had now: the scan tries again
+                    pass
+
+            many = (PARALLEL_MIN_FILES, start)
     try:
         files_root, files = discover(paths, excludes, use_defaults=False, src=src, many=many)
         wanted = _wanted(only, files_root)

@@ -2,8 +2,9 @@
 
 ``.sqlmig_cache/<version>/state-<run>.json`` records per file its content key, size and mtime and
 an outline of the module (what it imports, which classes and table names it defines);
-``result-<run>.bin`` holds that run's result (marshalled: it loads in half the time JSON takes), and ``output-<run>-<settings>.txt`` the last
-report rendered from a run's files with some settings (format, rule selection, ...). Uses:
+``result-<run>.bin`` holds that run's result (marshalled: it loads in half the time JSON takes),
+and ``output-<run>-<settings>.txt`` the last report rendered from a run's files with some
+settings (format, rule selection, ...). Uses:
 
 - a rerun over unchanged files with settings seen before prints the stored report, without loading
   a result or rendering one (warm runs); with other settings it renders the stored result;

@@ -278,3 +278,25 @@ def test_workers_start_during_discovery_only_when_a_cold_run_will_use_them(tmp_p
     with pytest.raises(DiscoveryError):
         run_mod.run([str(root / "lib")], Config(), use_cache=False, jobs=2, only=[str(tmp_path / "elsewhere.py")])
     assert events[0] == "start" and events[-1] == "close"
+
+
+def test_workers_that_cannot_start_early_leave_the_scan_to_start_them(tmp_path, monkeypatch):
+    """Regression (found rereading the change): a pool that fails to start during discovery (no
+    processes to be had) must not fail the run; the scan starts its own."""
+    from sqlmig import engine
+    from sqlmig import run as run_mod
+    from sqlmig.config import Config
+
+    real_init = engine.Workers.__init__
+    calls = []
+
+    def init(self, *a, **kw):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("Resource temporarily unavailable")
+        real_init(self, *a, **kw)
+
+    monkeypatch.setattr(engine.Workers, "__init__", init)
+    root = _tree(tmp_path, 30)
+    outcome = run_mod.run([str(root)], Config(), use_cache=False, jobs=2)
+    assert len(calls) == 2 and document(outcome.result) == _doc(root, use_cache=False, jobs=1)
