@@ -480,9 +480,11 @@ def entry() -> None:
         main()
         code = 0
     except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        if exc.code is not None and not isinstance(exc.code, int):
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:  # sys.exit("message"), as the interpreter would print it
             print(exc.code, file=sys.stderr)
+            code = 1
     try:
         sys.stdout.flush()
     except (BrokenPipeError, ValueError):  # the reader went away (``| head``): nothing more to say

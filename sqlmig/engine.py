@@ -22,25 +22,22 @@ COLLECT_EVERY = 256  # files between cyclic collections in a worker (ast.literal
 _cache: Cache | None = None  # a worker's own view of the cache (``_read_and_scan``)
 
 
-def _worker_start(root: str | None = None, use_cache: bool = False) -> None:
+def _worker_start(root: str, use_cache: bool) -> None:
     # The cyclic collector doubles LibCST's parse time (each tree is hundreds of thousands of young
     # container objects); trees are acyclic, so workers collect only now and then.
     global _cache
     gc.disable()
-    if root is not None:
-        _cache = Cache(Path(root), enabled=use_cache)
+    _cache = Cache(Path(root), enabled=use_cache)
     from sqlmig.scan.module import ModuleScanner  # LibCST: once per worker (the parent needs none of it)
     from sqlmig.scan.positions import keep_fast_leaves
 
     keep_fast_leaves(ModuleScanner)
 
 
-def _scan_one(job: tuple[bytes, str, str, bool]) -> bytes:
-    """Scan bytes the caller already read (for the cache key); return the encoded facts, which the
-    caller decodes and stores."""
+def _scanned_blob(relpath: str, module: str, is_package: bool, data: bytes) -> bytes:
+    """Scan one file's bytes in a worker and encode the facts; collect cycles now and then."""
     global _scanned
-    data, relpath, module, is_package = job
-    from sqlmig.scan import scan_source  # already imported by the parent before the fork
+    from sqlmig.scan import scan_source  # loaded by ``_worker_start``
 
     blob = encode(scan_source(relpath, module, is_package, data))
     _scanned += 1
@@ -49,10 +46,16 @@ def _scan_one(job: tuple[bytes, str, str, bool]) -> bytes:
     return blob
 
 
+def _scan_one(job: tuple[bytes, str, str, bool]) -> bytes:
+    """Scan bytes the caller already read (for the cache key); return the encoded facts, which the
+    caller decodes and stores."""
+    data, relpath, module, is_package = job
+    return _scanned_blob(relpath, module, is_package, data)
+
+
 def _read_and_scan(job: tuple[str, str, str, bool]) -> tuple:
     """Read, key and scan one file in a worker: ``(key, mtime_ns, size, error, blob, cached)``, where
     ``blob`` is the encoded facts, from the cache when ``cached``. The parent reads nothing itself."""
-    global _scanned
     abspath, relpath, module, is_package = job
     try:
         st = os.stat(abspath)
@@ -64,13 +67,12 @@ def _read_and_scan(job: tuple[str, str, str, bool]) -> tuple:
     blob = _cache.get_blob(k) if _cache is not None else None
     if blob is not None:
         return k, st.st_mtime_ns, st.st_size, None, blob, True
-    from sqlmig.scan import scan_source
+    return k, st.st_mtime_ns, st.st_size, None, _scanned_blob(relpath, module, is_package, data), False
 
-    blob = encode(scan_source(relpath, module, is_package, data))
-    _scanned += 1
-    if _scanned % COLLECT_EVERY == 0:
-        gc.collect()
-    return k, st.st_mtime_ns, st.st_size, None, blob, False
+
+def worker_count(jobs: int | None) -> int:
+    """Scan processes for ``--jobs`` (default: one per core)."""
+    return jobs if jobs is not None else (os.cpu_count() or 1)
 
 
 @dataclass
@@ -126,7 +128,7 @@ class Workers:
         from concurrent.futures import ProcessPoolExecutor
 
         self.root, self.use_cache = root, use_cache
-        self.count = jobs if jobs is not None else (os.cpu_count() or 1)
+        self.count = worker_count(jobs)
         self.pool = ProcessPoolExecutor(max_workers=self.count, initializer=_worker_start,
                                         initargs=(str(root), use_cache))
         self.pool.submit(_ready)  # the first job starts every worker (fork starts them all at once)
@@ -149,7 +151,7 @@ def read_and_scan(
     workers read, key and look up each file themselves, so the reading and hashing run on every
     core and no file's bytes travel to a worker. Small projects, and ``jobs=1``, run in process.
     ``workers``: a pool started earlier for this root and cache setting (the caller closes it)."""
-    count = jobs if jobs is not None else (os.cpu_count() or 1)
+    count = worker_count(jobs)
     if count <= 1 or len(files) < PARALLEL_MIN_FILES:
         idents = identify(files)
         return idents, scan_files(files, root, use_cache=use_cache, jobs=jobs, progress=progress, idents=idents,
@@ -256,19 +258,21 @@ def scan_files(
     from sqlmig.cone import outline
     from sqlmig.scan import scan_source  # LibCST: imported only when something is parsed, before any fork
 
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers > 1 and len(todo) >= PARALLEL_MIN_FILES:
-        from concurrent.futures import ProcessPoolExecutor  # with multiprocessing: only for a pool
-
-        chunk = max(1, min(32, len(todo) // (workers * 4)))
-        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_start) as pool:
-            for (i, job, k), blob in zip(todo, pool.map(_scan_one, [job for _, job, _ in todo], chunksize=chunk)):
+    count = worker_count(jobs)
+    if count > 1 and len(todo) >= PARALLEL_MIN_FILES:
+        chunk = max(1, min(32, len(todo) // (count * 4)))
+        workers = Workers(root, False, count)  # the bytes come with each job: no cache to look in
+        try:
+            for (i, job, k), blob in zip(todo, workers.pool.map(_scan_one, [job for _, job, _ in todo],
+                                                                chunksize=chunk)):
                 results[i], shape = decode(blob)
                 cache.put(k, blob)
                 if outlines is not None and shape is not None:
                     outlines[job[1]] = shape
                 if progress:
                     progress(1)
+        finally:
+            workers.close()
     else:
         for i, (data, relpath, module, is_package), k in todo:
             facts = results[i] = scan_source(relpath, module, is_package, data)

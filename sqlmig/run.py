@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from sqlmig import state as saved
 from sqlmig.config import Config
 from sqlmig.discover import DEFAULT_EXCLUDES, DiscoveryError, SourceFile, analysis_root, discover, source_file
-from sqlmig.engine import PARALLEL_MIN_FILES, Ident, Workers, identify, prescan, read_and_scan, scan_files
+from sqlmig.engine import (PARALLEL_MIN_FILES, Ident, Workers, identify, prescan, read_and_scan, scan_files,
+                           worker_count)
 from sqlmig.ir import Finding
 
 if TYPE_CHECKING:  # imported when needed: a warm run prints a stored report without them
@@ -99,22 +100,13 @@ def run(
     base = config.root or Path.cwd()
     src = tuple((base / s).resolve() for s in config.src)
     wait = _prescan(paths, only, src) if reuse and use_cache and only else None
-    early: list[Workers] = []  # no state of a last run: workers start once discovery has found enough files
-    many = None
-    if (jobs if jobs is not None else (os.cpu_count() or 1)) > 1:
-        guess = analysis_root(paths)  # the root discover names files by
-        if not use_cache or not saved.has_state(guess, saved.run_id(guess, paths, excludes, src)):
-            def start() -> None:
-                try:
-                    early.append(Workers(guess, use_cache, jobs))
-                except (OSError, ValueError, RuntimeError):  # no processes to be had now: the scan tries again
-                    pass
-
-            many = (PARALLEL_MIN_FILES, start)
+    root = analysis_root(paths)  # the root discover names files by
+    rid = saved.run_id(root, paths, excludes, src)
+    early: list[Workers] = []
+    many = _early_start(root, rid, use_cache, jobs, early)
     try:
         files_root, files = discover(paths, excludes, use_defaults=False, src=src, many=many)
         wanted = _wanted(only, files_root)
-        rid = saved.run_id(files_root, paths, excludes, src)
         prior = saved.load(files_root, rid) if use_cache else None
         # with nothing known of the last run every file is read anyway: by the scan's workers (read_and_scan)
         idents = identify(files, prior.files, prior.written_ns) if prior is not None else None
@@ -172,6 +164,22 @@ def run(
     finally:
         for workers in early:  # before the caller forks the saving child: no pool thread left
             workers.close()
+
+
+def _early_start(root: Path, rid: str, use_cache: bool, jobs: int | None,
+                 early: list[Workers]) -> tuple[int, Callable[[], None]] | None:
+    """With no state of a last run every file gets scanned: ``discover``'s ``many`` hook that starts
+    the workers (into ``early``) once it has found enough files. None when nothing will be started."""
+    if worker_count(jobs) <= 1 or (use_cache and saved.has_state(root, rid)):
+        return None
+
+    def start() -> None:
+        try:
+            early.append(Workers(root, use_cache, jobs))
+        except (OSError, ValueError, RuntimeError):  # no processes to be had now: the scan tries again
+            pass
+
+    return PARALLEL_MIN_FILES, start
 
 
 def _prescan(paths: list[str], only: list[str], src: tuple[Path, ...]) -> Callable[[], None] | None:
