@@ -29,9 +29,11 @@ def _worker_start(root: str, use_cache: bool) -> None:
     gc.disable()
     _cache = Cache(Path(root), enabled=use_cache)
     from sqlmig.scan.module import ModuleScanner  # LibCST: once per worker (the parent needs none of it)
+    from sqlmig.scan.parse import fast_constructors
     from sqlmig.scan.positions import keep_fast_leaves
 
     keep_fast_leaves(ModuleScanner)
+    fast_constructors()
 
 
 def _scanned_blob(relpath: str, module: str, is_package: bool, data: bytes) -> bytes:

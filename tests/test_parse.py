@@ -79,3 +79,69 @@ def test_string_values_read_off_the_text_equal_libcst_evaluated_values() -> None
     for node in nodes:
         assert string_value(node) == node.evaluated_value, node.value
         assert type(string_value(node)) is type(node.evaluated_value), node.value
+
+
+_WORKER_CHECK = """
+import json, sys
+from pathlib import Path
+import libcst as cst
+from sqlmig import engine
+from sqlmig.cache import encode
+from sqlmig.scan import parse, scan_source
+sources = {name: Path(name).read_bytes() for name in sys.argv[1:]}
+before = {}
+for name, data in sources.items():
+    try:
+        before[name] = cst.parse_module(data.decode("utf-8"))
+    except cst.ParserSyntaxError:
+        pass
+engine._worker_start(".", False)  # what a scan worker runs first
+assert parse._fast_constructors and "__setattr__" not in cst.Name.__dict__
+out = {}
+for name, data in sources.items():
+    if name in before:
+        tree = parse.parse_module(data.decode("utf-8"))
+        assert tree.deep_equals(before[name]), name
+        assert tree.code == data.decode("utf-8"), name
+    out[name] = encode(scan_source(Path(name).name, "m", False, data)).hex()
+one, two = cst.SimpleStatementLine([cst.Pass()]), cst.SimpleStatementLine([cst.Pass()])
+assert one.trailing_whitespace is not two.trailing_whitespace  # each node its default factory's own
+assert one.trailing_whitespace.deep_equals(cst.TrailingWhitespace()) and one.leading_lines == ()
+print(json.dumps(out))
+"""
+
+
+def test_a_scan_worker_s_plain_constructors_build_the_same_trees_and_facts() -> None:
+    """Scan workers replace the node classes' frozen ``__init__`` (``fast_constructors``): the trees of
+    the corpus equal LibCST's own, and the facts those of a process that keeps LibCST as it is."""
+    import json
+    import subprocess
+    import sys
+
+    from sqlmig.cache import decode
+    from sqlmig.cone import outline
+    from sqlmig.scan import scan_source
+
+    files = [str(p) for p in _corpus()]
+    out = subprocess.run([sys.executable, "-c", _WORKER_CHECK, *files], capture_output=True, text=True,
+                         cwd=ROOT, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    worker = json.loads(out.stdout)
+    for name in files:
+        here = scan_source(Path(name).name, "m", False, Path(name).read_bytes())
+        assert decode(bytes.fromhex(worker[name])) == (here, outline(here) if here.error is None else None), name
+
+
+def test_plain_constructors_keep_the_classes_they_cannot_reproduce() -> None:
+    from dataclasses import dataclass, field
+
+    from sqlmig.scan import parse
+
+    @dataclass(frozen=True)
+    class Own(cst.Name):
+        extra: int = field(default=0, kw_only=True)
+
+    assert parse._plain_init(Own) is None
+    assert parse._plain_init(cst.CSTNode) is None  # abstract: no generated __init__ of its own
+    init = parse._plain_init(cst.Name)
+    assert init is not None and parse._shape(init) == parse._shape(cst.Name.__init__)
