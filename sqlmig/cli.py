@@ -113,7 +113,15 @@ def _execute(paths, config: Config, no_cache: bool, jobs, only=None, report_unus
     finally:
         progress.stop()
     outcome.save_in_background()  # no progress thread left to fork with
+    _kept[:] = [outcome]
     return outcome
+
+
+# The last run's outcome, held past the command's return. Otherwise the command's frame lets go of
+# it when ``typer.Exit`` unwinds, and the analysis is freed object by object just before the
+# process ends (``entry`` leaves with ``os._exit``): 0.17 s at 5000 files. In process (tests) it
+# lasts until the next run.
+_kept: list = []
 
 
 def _colour(color: bool | None, output: Path | None) -> bool:

@@ -223,3 +223,27 @@ def test_the_console_entry_flushes_its_output_and_keeps_exit_codes(tmp_path):
     proc.stdout.close()
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) != 0 and "Traceback" not in err
+
+
+def test_only_the_last_run_is_held_past_its_command(tmp_path, monkeypatch, capsys):
+    """``_execute`` keeps the last outcome so that the end of the process, not the command's return,
+    frees it; a process that runs many commands (in process) holds one at a time."""
+    from sqlmig import cli
+
+    for name in ("a", "b"):
+        write_tree(tmp_path / name, {"m.py": "from sqlalchemy.orm import DeclarativeBase\n\n"
+                                             "class Base(DeclarativeBase):\n    pass\n"})
+    monkeypatch.setattr(sys, "argv", ["sqlmig", "analyze", str(tmp_path / "a"), "--no-cache", "--format", "json"])
+    try:
+        cli.main()
+    except SystemExit:
+        pass
+    first = cli._kept[0]
+    assert len(cli._kept) == 1 and first.root == (tmp_path / "a").resolve()
+    monkeypatch.setattr(sys, "argv", ["sqlmig", "analyze", str(tmp_path / "b"), "--no-cache", "--format", "json"])
+    try:
+        cli.main()
+    except SystemExit:
+        pass
+    assert len(cli._kept) == 1 and cli._kept[0] is not first
+    assert capsys.readouterr().out.count('"version": 1') == 2  # both reports were written
