@@ -51,6 +51,9 @@ class _Null:
 _NULL = _Null()
 
 
+_HOOKS: dict[type, dict[type, tuple]] = {}  # per visitor class: looked up once, not once per file
+
+
 class _State(CodegenState):
     __slots__ = ("offset", "starts", "ends", "syntactic", "indents", "visitor", "hooks", "skip")
 
@@ -62,7 +65,7 @@ class _State(CodegenState):
         self.syntactic: dict[int, int] = {}  # statements: where the code starts after leading comments
         self.indents: list[tuple[int, int]] = []  # (offset, length) of block indentation written
         self.visitor = visitor if visitor is not None else _NoHooks()
-        self.hooks: dict[type, tuple] = {}
+        self.hooks = _HOOKS.setdefault(type(self.visitor), {})  # node class -> (visit_, leave_)
         self.skip: cst.CSTNode | None = None  # the node whose visit_ hook returned False
 
     def add_token(self, value: str) -> None:
