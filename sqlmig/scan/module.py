@@ -92,6 +92,7 @@ class ModuleScanner:
         self.is_package = is_package
         self.resolver = Resolver(module)
         self.stack: list[_ClassCtx | _FuncCtx] = []
+        self.funcs: list[_FuncCtx] = []  # the functions of ``stack``, innermost last (asked per name)
         self.classes: list[_ClassCtx] = []
         self.functions: list[_FuncCtx] = []
         self.bindings: list[tuple[cst.CSTNode, str, str, str | None, cst.BaseExpression | None, bool]] = []
@@ -104,16 +105,10 @@ class ModuleScanner:
     # ------------------------------------------------------------------ scopes
 
     def _scope(self) -> str:
-        for ctx in reversed(self.stack):
-            if isinstance(ctx, _FuncCtx):
-                return ctx.qualname
-        return self.module
+        return self.funcs[-1].qualname if self.funcs else self.module
 
     def _func(self) -> _FuncCtx | None:
-        for ctx in reversed(self.stack):
-            if isinstance(ctx, _FuncCtx):
-                return ctx
-        return None
+        return self.funcs[-1] if self.funcs else None
 
     def _prefix(self) -> str:
         return self.stack[-1].qualname if self.stack else self.module
@@ -144,12 +139,14 @@ class ModuleScanner:
             self._bind_def(node, node.name.value, "def")
         self.functions.append(ctx)
         self.stack.append(ctx)
+        self.funcs.append(ctx)
         return True
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         # LibCST calls leave_ even when visit_ skipped the children (and pushed nothing)
         if self.stack and self.stack[-1].node is original_node:
             self.stack.pop()
+            self.funcs.pop()
 
     def visit_Return(self, node: cst.Return) -> None:
         func = self._func()
@@ -236,9 +233,8 @@ class ModuleScanner:
     # ------------------------------------------------------------------ usage
 
     def visit_Name(self, node: cst.Name) -> None:
-        func = self._func()
-        if func is not None:
-            func.names.add(node.value)
+        if self.funcs:
+            self.funcs[-1].names.add(node.value)
 
     def visit_Call(self, node: cst.Call) -> None:
         name = dotted(node.func)
