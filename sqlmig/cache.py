@@ -140,6 +140,10 @@ class Cache:
         fh.seek(offset)
         return fh.read(length)
 
+    def has(self, k: str) -> bool:
+        """Whether an entry with key ``k`` is indexed (``get`` may still find it damaged)."""
+        return self.enabled and k in self._index()
+
     def get(self, k: str) -> tuple[ModuleFacts, Outline | None] | None:
         if not self.enabled:
             return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from importlib import import_module
 from dataclasses import dataclass
@@ -13,8 +14,8 @@ from typing import TYPE_CHECKING
 from sqlmig import state as saved
 from sqlmig.config import Config
 from sqlmig.discover import DEFAULT_EXCLUDES, DiscoveryError, SourceFile, analysis_root, discover, source_file
-from sqlmig.engine import (PARALLEL_MIN_FILES, Ident, Workers, identify, prescan, read_and_scan, scan_files,
-                           worker_count)
+from sqlmig.engine import (PARALLEL_MIN_FILES, Ident, Spare, Workers, identify, prescan, read_and_scan,
+                           scan_files, worker_count)
 from sqlmig.ir import Finding
 
 if TYPE_CHECKING:  # imported when needed: a warm run prints a stored report without them
@@ -104,6 +105,7 @@ def run(
     rid = saved.run_id(root, paths, excludes, src)
     early: list[Workers] = []
     many = _early_start(root, rid, use_cache, jobs, early)
+    spare = _spare(root, rid, use_cache, jobs) if many is None and wait is None else None
     try:
         files_root, files = discover(paths, excludes, use_defaults=False, src=src, many=many)
         wanted = _wanted(only, files_root)
@@ -139,7 +141,7 @@ def run(
                     workers.close()
             else:
                 modules = scan_files(files, files_root, use_cache=use_cache, jobs=jobs, progress=tick, idents=idents,
-                                     outlines=outlines if use_cache else None, complete=True)
+                                     outlines=outlines if use_cache else None, complete=True, spare=spare)
             result, how = analyze(modules), "full"
         if how != "stored" and use_cache:  # a file read by the scan is keyed by what was read, not by its stat
             combined = saved.combined_key(files, idents)
@@ -164,6 +166,8 @@ def run(
     finally:
         for workers in early:  # before the caller forks the saving child: no pool thread left
             workers.close()
+        if spare is not None:
+            spare.close()
 
 
 def _early_start(root: Path, rid: str, use_cache: bool, jobs: int | None,
@@ -180,6 +184,17 @@ def _early_start(root: Path, rid: str, use_cache: bool, jobs: int | None,
             pass
 
     return PARALLEL_MIN_FILES, start
+
+
+def _spare(root: Path, rid: str, use_cache: bool, jobs: int | None) -> Spare | None:
+    """With a state of the last run, most files are likely cached and a few changed: a ``Spare``
+    scanner loads LibCST meanwhile (see there). None on one core, or where LibCST is loaded already."""
+    if not use_cache or worker_count(jobs) <= 1 or "libcst" in sys.modules or not saved.has_state(root, rid):
+        return None
+    try:
+        return Spare()
+    except OSError:  # no process to be had: the scan runs here
+        return None
 
 
 def _prescan(paths: list[str], only: list[str], src: tuple[Path, ...]) -> Callable[[], None] | None:

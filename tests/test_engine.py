@@ -300,3 +300,134 @@ def test_workers_that_cannot_start_early_leave_the_scan_to_start_them(tmp_path, 
     root = _tree(tmp_path, 30)
     outcome = run_mod.run([str(root)], Config(), use_cache=False, jobs=2)
     assert len(calls) == 2 and document(outcome.result) == _doc(root, use_cache=False, jobs=1)
+
+
+def _changed_run(root: Path, spare, edits: dict[str, str]):
+    """Scan ``root`` into the cache, change ``edits``, and scan again with ``spare`` (the state's
+    keys of the unchanged files are what ``identify`` finds)."""
+    from sqlmig.engine import identify
+
+    r, files = discover([str(root)])
+    scan_files(files, r)
+    for name, text in edits.items():
+        (root / name).write_text(text)
+    r, files = discover([str(root)])
+    idents = identify(files)
+    return files, idents, scan_files(files, r, idents=idents, spare=spare)
+
+
+def test_a_spare_scanner_scans_the_changed_files_and_nothing_changes(tmp_path, monkeypatch):
+    """With a state, the few changed files go to a ``Spare`` (LibCST loaded in the background);
+    the facts are those of a run without any cache, and the spare's answers were used."""
+    from sqlmig import engine
+
+    root = _tree(tmp_path)
+    answered = []
+    original = engine.Spare.results
+
+    def spy(self, count):
+        got = original(self, count)
+        answered.append(None if got is None else len(got))
+        return got
+
+    monkeypatch.setattr(engine.Spare, "results", spy)
+    edits = {"lib/m3.py": MODELS.replace("{n}", "3") + "\n\nclass Extra(Base):\n    __tablename__ = 'x'\n"
+                                                       "    id = Column(Integer, primary_key=True)\n",
+             "lib/s7.py": "this is not python (\n"}
+    spare = engine.Spare()
+    try:
+        _, _, modules = _changed_run(root, spare, edits)
+    finally:
+        spare.close()
+    assert answered == [2]
+    assert document(analyze(modules)) == _doc(root, use_cache=False, jobs=1)
+
+
+def test_a_failed_or_mistaken_spare_leaves_the_scan_to_this_process(tmp_path, monkeypatch):
+    """A spare that dies, answers for other bytes than were keyed, or is sent too much changes
+    nothing: those files are scanned here."""
+    import os
+
+    from sqlmig import engine
+
+    root = _tree(tmp_path, count=10)
+    for how in ("dies", "other bytes", "too much"):
+        edits = {"lib/m1.py": MODELS.replace("{n}", "1") + f"\n# {how}\n"}
+        spare = engine.Spare.__new__(engine.Spare)
+        with monkeypatch.context() as m:
+            if how == "dies":
+                m.setattr(engine, "_spare_main", lambda jobs_r, results_w: os._exit(1))
+            elif how == "other bytes":
+                real = engine._spare_main
+
+                def changed_first(jobs_r, results_w):  # the file changes once the jobs are in
+                    with os.fdopen(jobs_r, "rb") as fh:
+                        jobs = fh.read()
+                    (root / "lib/m1.py").write_text(MODELS.replace("{n}", "1").replace("nullable=False", "unique=True"))
+                    again, feed = os.pipe()
+                    os.write(feed, jobs)
+                    os.close(feed)
+                    real(again, results_w)
+
+                m.setattr(engine, "_spare_main", changed_first)
+            else:
+                m.setattr(engine.Spare, "MAX_REQUEST", 10)
+            spare.__init__()
+            try:
+                files, idents, modules = _changed_run(root, spare, edits)
+            finally:
+                spare.close()
+        if how == "other bytes":  # this process scanned the bytes it keyed, not what is on disk now
+            (root / "lib/m1.py").write_text(edits["lib/m1.py"])
+        assert document(analyze(modules)) == _doc(root, use_cache=False, jobs=1), how
+
+
+def test_a_run_with_a_state_never_loads_libcst_for_a_few_changed_files(tmp_path):
+    """End to end, in a fresh process: the changed file is scanned by the spare, so the analysing
+    process never imports LibCST, and the report equals a run without any cache."""
+    import subprocess
+    import sys
+
+    root = _tree(tmp_path)
+    script = ("import json, sys\nfrom sqlmig.config import Config\nfrom sqlmig.run import run\n"
+              "from sqlmig.report.json import document\n"
+              "r = run([sys.argv[1]], Config(), use_cache=sys.argv[2] == 'cache')\n"
+              "print(json.dumps({'libcst': 'libcst' in sys.modules, 'doc': document(r.result, r.findings)}))\n")
+
+    def once(cache: str) -> dict:
+        out = subprocess.run([sys.executable, "-c", script, str(root), cache], capture_output=True, text=True,
+                             timeout=300)
+        assert out.returncode == 0, out.stderr[-2000:]
+        return json.loads(out.stdout)
+
+    once("cache")
+    (root / "lib/m5.py").write_text(MODELS.replace("{n}", "5").replace("nullable=False", "nullable=True"))
+    changed = once("cache")
+    assert changed["libcst"] is False
+    assert changed["doc"] == once("no cache")["doc"]
+
+
+def test_a_spare_holds_none_of_the_command_s_standard_streams(monkeypatch):
+    """The spare may outlive a warm run by the rest of its LibCST import: a caller reading the
+    command's output through a pipe must not wait for it."""
+    import marshal
+    import os
+
+    import pytest
+
+    from sqlmig import engine
+
+    if not os.path.isdir("/proc/self/fd"):
+        pytest.skip("needs /proc")
+
+    def report(jobs_r, results_w):
+        with os.fdopen(results_w, "wb") as fh:
+            fh.write(marshal.dumps([(os.readlink(f"/proc/self/fd/{fd}"), b"") for fd in (0, 1, 2)]))
+
+    monkeypatch.setattr(engine, "_spare_main", report)
+    spare = engine.Spare()
+    try:
+        assert spare.submit([])
+        assert [where for where, _ in spare.results(3)] == [os.devnull] * 3
+    finally:
+        spare.close()
