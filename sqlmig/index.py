@@ -192,6 +192,16 @@ class Index:
                 found[qualname] = cls.line
         return found
 
+    def module_of(self, qualname: str) -> str | None:
+        """The module of the project that defines ``qualname`` (``pkg.mod.Class.Inner`` ->
+        ``pkg.mod``), or None."""
+        parts = qualname.split(".")
+        for n in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:n])
+            if module in self.modules:
+                return module
+        return None
+
     def declarative_base_of(self, qualname: str) -> str | None:
         bases = self.declarative_bases
         for q in self.mro(qualname):

@@ -27,9 +27,10 @@ def _doc(root: Path, **kw) -> dict:
     return doc, outcome
 
 
-def _every_file_against_a_full_run(root: Path) -> int:
+def _every_file_against_a_full_run(root: Path) -> list[str]:
+    """Check each file after editing it, against a full analysis; the files the cone served."""
     files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.py") if ".sqlmig_cache" not in p.parts)
-    narrowed = 0
+    narrowed = []
     for rel in files:
         run([str(root)], Config(), reuse=True)  # a full run (or the stored one) records the state
         target = root / rel
@@ -38,7 +39,8 @@ def _every_file_against_a_full_run(root: Path) -> int:
         full, reference = _doc(root, only=[str(target)], use_cache=False)
         assert reference.how == "full"
         assert cone == full, rel
-        narrowed += outcome.how == "cone"
+        if outcome.how == "cone":
+            narrowed.append(rel)
     return narrowed
 
 
@@ -46,13 +48,34 @@ def _every_file_against_a_full_run(root: Path) -> int:
 def test_check_of_one_changed_file_equals_the_full_analysis(tmp_path, project):
     root = tmp_path / project.name
     shutil.copytree(project, root, ignore=shutil.ignore_patterns(".sqlmig_cache", "__pycache__"))
-    files = len(list(root.rglob("*.py")))
-    assert _every_file_against_a_full_run(root) == files  # every check took the narrow path
+    files = {p.relative_to(root).as_posix() for p in root.rglob("*.py")}
+    # every check took the narrow path, but for a file that defines a declarative base (SQM214)
+    assert set(_every_file_against_a_full_run(root)) == files - _defining_a_base(root)
+
+
+def _defining_a_base(root: Path) -> set[str]:
+    result = run([str(root)], Config(), use_cache=False).result
+    ix = result.index
+    return {ix.modules[module].path for module in map(ix.module_of, ix.declarative_bases) if module}
 
 
 def test_generated_project_checks_equal_the_full_analysis(tmp_path):
     generate(tmp_path, 60, seed=3)
-    assert _every_file_against_a_full_run(tmp_path) == 60
+    files = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.py")}
+    assert len(files) == 60
+    assert set(_every_file_against_a_full_run(tmp_path)) == files - _defining_a_base(tmp_path)
+
+
+def test_checks_in_a_project_of_several_declarative_bases_equal_the_full_analysis(tmp_path):
+    """SQM214 counts every declarative base the project's models use: a checked file that defines
+    one gets the full analysis (regression: the cone saw only its own base and reported none).
+    Every other file still takes the cone."""
+    root = tmp_path / "cone_bases"
+    shutil.copytree(ROOT / "tests/fixtures/cone_bases", root)
+    defining = {"billing/base.py", "catalog/db.py", "audit/base.py", "legacy/everything.py"}
+    assert _defining_a_base(root) == defining
+    files = {p.relative_to(root).as_posix() for p in root.rglob("*.py")}
+    assert set(_every_file_against_a_full_run(root)) == files - defining
 
 
 def test_unchanged_project_gets_its_stored_result(tmp_path):
