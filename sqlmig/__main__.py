@@ -1,4 +1,4 @@
-from sqlmig.cli import entry
+from sqlmig.launch import entry
 
 if __name__ == "__main__":  # pragma: no cover
     entry()

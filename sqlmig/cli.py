@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from sqlmig import __version__
+from sqlmig import __version__, spare
 from sqlmig.baseline import BaselineError
 from sqlmig.config import Config, ConfigError
 from sqlmig.discover import DiscoveryError
@@ -501,5 +501,6 @@ def entry() -> None:
         sys.stderr.flush()
     except (BrokenPipeError, ValueError):
         pass
+    spare.discard()  # the entry's spare scanner, if no run took it (a usage error, say)
     os._exit(code)
 

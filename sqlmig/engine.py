@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import marshal
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from pathlib import Path
 from sqlmig.cache import Cache, decode, encode, key
 from sqlmig.discover import SourceFile
 from sqlmig.ir import ModuleFacts
+from sqlmig.spare import Spare
 
 PARALLEL_MIN_FILES = 48
 
@@ -320,128 +320,6 @@ def _to_scan(f: SourceFile, ident: Ident, i: int, todo: list, results: list) -> 
             return
         ident.key = key(f.relpath, f.module, f.is_package, data)  # the file may differ from its stat
     todo.append((i, (data, f.relpath, f.module, f.is_package), ident.key))
-
-
-class Spare:
-    """A scanner process started early on a run that has a state of the last one, in case a few
-    files changed: it imports LibCST (a third of a second) on the other core while this process
-    discovers and stats the project, then scans what ``submit`` sends and answers ``results``,
-    while this process decodes the cached rest. This process never imports LibCST for it.
-
-    The scanner is a grandchild (nothing to reap); it ends when the pipe to it closes, whenever
-    that is (``close``, or this process ending). It ignores Ctrl-C: the interrupted parent's
-    exit closes the pipe. Jobs are paths, so ``submit`` never blocks on a full pipe; each answer
-    carries the key of the bytes the scanner read, which the caller compares with its own."""
-
-    MAX_REQUEST = 32768  # bytes of paths: well under a pipe's buffer
-
-    def __init__(self) -> None:
-        self.jobs_w = self.results_r = -1
-        jobs_r, jobs_w = os.pipe()
-        results_r, results_w = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            for fd in (jobs_r, jobs_w, results_r, results_w):
-                os.close(fd)
-            raise
-        if pid == 0:
-            try:
-                os.close(jobs_w)
-                os.close(results_r)
-                if os.fork() == 0:
-                    _detach()
-                    _spare_main(jobs_r, results_w)
-            finally:
-                os._exit(0)
-        os.close(jobs_r)
-        os.close(results_w)
-        self.jobs_w, self.results_r = jobs_w, results_r
-        try:
-            os.waitpid(pid, 0)  # the child, which only forked the scanner
-        except ChildProcessError:
-            pass
-
-    def submit(self, jobs: list[tuple[str, str, str, bool]]) -> bool:
-        """Send the files to scan; False (and nothing sent) if the request is too large or the
-        scanner is gone."""
-        payload = marshal.dumps(jobs)
-        if self.jobs_w < 0 or len(payload) > self.MAX_REQUEST:
-            return False
-        try:
-            os.write(self.jobs_w, payload)
-        except OSError:
-            return False
-        finally:
-            self._close_jobs()
-        return True
-
-    def results(self, count: int) -> list[tuple[str, bytes] | None] | None:
-        """``(key, blob)`` per job sent (None where a file could not be read), or None if the
-        scanner failed."""
-        if self.results_r < 0:
-            return None
-        try:
-            with os.fdopen(self.results_r, "rb") as fh:
-                payload = fh.read()
-        except OSError:
-            return None
-        finally:
-            self.results_r = -1
-        try:
-            answers = marshal.loads(payload)
-        except (ValueError, EOFError, TypeError):
-            return None
-        if type(answers) is not list or len(answers) != count or not all(
-                a is None or (type(a) is tuple and len(a) == 2 and type(a[0]) is str and type(a[1]) is bytes)
-                for a in answers):
-            return None
-        return answers
-
-    def _close_jobs(self) -> None:
-        if self.jobs_w >= 0:
-            os.close(self.jobs_w)
-            self.jobs_w = -1
-
-    def close(self) -> None:
-        """Let the scanner go (it ends once it has imported LibCST and finds the pipe closed)."""
-        self._close_jobs()
-        if self.results_r >= 0:
-            os.close(self.results_r)
-            self.results_r = -1
-
-
-def _detach() -> None:
-    """The spare's standard streams go to /dev/null: it may outlive the command by the rest of its
-    LibCST import, and must not hold a pipe the command's caller reads to its end."""
-    null = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(null, fd)
-    os.close(null)
-
-
-def _spare_main(jobs_r: int, results_w: int) -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.disable()
-    from sqlmig.scan import scan_source  # noqa: F401 - the import is what starts early
-
-    with os.fdopen(jobs_r, "rb") as fh:
-        payload = fh.read()
-    if not payload:
-        return
-    answers: list[tuple[str, bytes] | None] = []
-    for abspath, relpath, module, is_package in marshal.loads(payload):
-        try:
-            with open(abspath, "rb") as fh:
-                data = fh.read()
-        except OSError:
-            answers.append(None)
-            continue
-        answers.append((key(relpath, module, is_package, data), _scanned_blob(relpath, module, is_package, data)))
-    with os.fdopen(results_w, "wb") as fh:
-        fh.write(marshal.dumps(answers))
 
 
 def prescan(files: list[SourceFile], root: Path) -> Callable[[], None] | None:

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from sqlmig import spare as spares
 from sqlmig import state as saved
+from sqlmig.cache import Cache
 from sqlmig.config import Config
 from sqlmig.discover import DEFAULT_EXCLUDES, DiscoveryError, SourceFile, analysis_root, discover, source_file
 from sqlmig.engine import (PARALLEL_MIN_FILES, Ident, Spare, Workers, identify, prescan, read_and_scan,
@@ -100,12 +102,21 @@ def run(
     excludes = (config.exclude if config.exclude is not None else DEFAULT_EXCLUDES) + config.extend_exclude
     base = config.root or Path.cwd()
     src = tuple((base / s).resolve() for s in config.src)
-    wait = _prescan(paths, only, src) if reuse and use_cache and only else None
+    spare = taken = spares.take()  # started by the console entry, if it did (closed below, used or not)
+    wait = None
+    if reuse and use_cache and only:
+        wait = _prescan(paths, only, src, spare)
+        spare = None if wait is not None else spare  # the prescan has it now
     root = analysis_root(paths)  # the root discover names files by
     rid = saved.run_id(root, paths, excludes, src)
     early: list[Workers] = []
     many = _early_start(root, rid, use_cache, jobs, early)
-    spare = _spare(root, rid, use_cache, jobs) if many is None and wait is None else None
+    if many is not None or (spare is not None and not (use_cache and saved.has_state(root, rid))):
+        if spare is not None:  # every file gets scanned: the pool does it
+            spare.close()
+        spare = None
+    elif spare is None and wait is None:
+        spare = _spare(root, rid, use_cache, jobs)
     try:
         files_root, files = discover(paths, excludes, use_defaults=False, src=src, many=many)
         wanted = _wanted(only, files_root)
@@ -166,8 +177,9 @@ def run(
     finally:
         for workers in early:  # before the caller forks the saving child: no pool thread left
             workers.close()
-        if spare is not None:
-            spare.close()
+        for scanner in (taken, spare):
+            if scanner is not None:
+                scanner.close()
 
 
 def _early_start(root: Path, rid: str, use_cache: bool, jobs: int | None,
@@ -197,14 +209,32 @@ def _spare(root: Path, rid: str, use_cache: bool, jobs: int | None) -> Spare | N
         return None
 
 
-def _prescan(paths: list[str], only: list[str], src: tuple[Path, ...]) -> Callable[[], None] | None:
-    """Scan the few files ``check`` reports on in a child process while the project is discovered."""
+def _prescan(paths: list[str], only: list[str], src: tuple[Path, ...],
+             spare: Spare | None) -> Callable[[], None] | None:
+    """Scan the few files ``check`` reports on into the cache while the project is discovered: in
+    ``spare``, if given (the returned function then closes it), or else in a forked child."""
     if len(only) > PRESCAN_MAX:
         return None
     root = analysis_root(paths)
     targets = [source_file(p, root, src) for p in (Path(item).resolve() for item in only)
                if p.suffix == ".py" and p.is_file()]
-    return prescan(targets, root) if targets else None
+    if not targets:
+        return None
+    if spare is None or not spare.submit([(f.abspath, f.relpath, f.module, f.is_package) for f in targets]):
+        return prescan(targets, root)
+
+    def wait() -> None:
+        try:
+            answers = spare.results(len(targets)) or []
+        finally:
+            spare.close()
+        cache = Cache(root)
+        for answer in answers:
+            if answer is not None:
+                cache.put(*answer)
+        cache.flush()
+
+    return wait
 
 
 PRESCAN_MAX = 16

@@ -319,22 +319,22 @@ def _changed_run(root: Path, spare, edits: dict[str, str]):
 def test_a_spare_scanner_scans_the_changed_files_and_nothing_changes(tmp_path, monkeypatch):
     """With a state, the few changed files go to a ``Spare`` (LibCST loaded in the background);
     the facts are those of a run without any cache, and the spare's answers were used."""
-    from sqlmig import engine
+    from sqlmig import spare as spare_mod
 
     root = _tree(tmp_path)
     answered = []
-    original = engine.Spare.results
+    original = spare_mod.Spare.results
 
     def spy(self, count):
         got = original(self, count)
         answered.append(None if got is None else len(got))
         return got
 
-    monkeypatch.setattr(engine.Spare, "results", spy)
+    monkeypatch.setattr(spare_mod.Spare, "results", spy)
     edits = {"lib/m3.py": MODELS.replace("{n}", "3") + "\n\nclass Extra(Base):\n    __tablename__ = 'x'\n"
                                                        "    id = Column(Integer, primary_key=True)\n",
              "lib/s7.py": "this is not python (\n"}
-    spare = engine.Spare()
+    spare = spare_mod.Spare()
     try:
         _, _, modules = _changed_run(root, spare, edits)
     finally:
@@ -348,17 +348,17 @@ def test_a_failed_or_mistaken_spare_leaves_the_scan_to_this_process(tmp_path, mo
     nothing: those files are scanned here."""
     import os
 
-    from sqlmig import engine
+    from sqlmig import spare as spare_mod
 
     root = _tree(tmp_path, count=10)
     for how in ("dies", "other bytes", "too much"):
         edits = {"lib/m1.py": MODELS.replace("{n}", "1") + f"\n# {how}\n"}
-        spare = engine.Spare.__new__(engine.Spare)
+        spare = spare_mod.Spare.__new__(spare_mod.Spare)
         with monkeypatch.context() as m:
             if how == "dies":
-                m.setattr(engine, "_spare_main", lambda jobs_r, results_w: os._exit(1))
+                m.setattr(spare_mod, "_spare_main", lambda jobs_r, results_w: os._exit(1))
             elif how == "other bytes":
-                real = engine._spare_main
+                real = spare_mod._spare_main
 
                 def changed_first(jobs_r, results_w):  # the file changes once the jobs are in
                     with os.fdopen(jobs_r, "rb") as fh:
@@ -369,9 +369,9 @@ def test_a_failed_or_mistaken_spare_leaves_the_scan_to_this_process(tmp_path, mo
                     os.close(feed)
                     real(again, results_w)
 
-                m.setattr(engine, "_spare_main", changed_first)
+                m.setattr(spare_mod, "_spare_main", changed_first)
             else:
-                m.setattr(engine.Spare, "MAX_REQUEST", 10)
+                m.setattr(spare_mod.Spare, "MAX_REQUEST", 10)
             spare.__init__()
             try:
                 files, idents, modules = _changed_run(root, spare, edits)
@@ -415,7 +415,7 @@ def test_a_spare_holds_none_of_the_command_s_standard_streams(monkeypatch):
 
     import pytest
 
-    from sqlmig import engine
+    from sqlmig import spare as spare_mod
 
     if not os.path.isdir("/proc/self/fd"):
         pytest.skip("needs /proc")
@@ -424,10 +424,66 @@ def test_a_spare_holds_none_of_the_command_s_standard_streams(monkeypatch):
         with os.fdopen(results_w, "wb") as fh:
             fh.write(marshal.dumps([(os.readlink(f"/proc/self/fd/{fd}"), b"") for fd in (0, 1, 2)]))
 
-    monkeypatch.setattr(engine, "_spare_main", report)
-    spare = engine.Spare()
+    monkeypatch.setattr(spare_mod, "_spare_main", report)
+    spare = spare_mod.Spare()
     try:
         assert spare.submit([])
         assert [where for where, _ in spare.results(3)] == [os.devnull] * 3
     finally:
         spare.close()
+
+
+def test_the_entry_s_spare_serves_check_s_prescan_and_is_closed_on_a_cold_run(tmp_path, monkeypatch):
+    """``spare.start_early`` (the console entry) leaves a scanner for the run: ``check`` sends it
+    the files it reports on; a cold run closes it and scans in the pool. Reports are unchanged."""
+    from sqlmig import run as run_mod
+    from sqlmig import spare as spare_mod
+    from sqlmig.config import Config
+
+    root = _tree(tmp_path)
+    sent, closed = [], []
+    original_submit, original_close = spare_mod.Spare.submit, spare_mod.Spare.close
+
+    def submit(self, jobs):
+        sent.append([j[1] for j in jobs])
+        return original_submit(self, jobs)
+
+    def close(self):
+        if self.pid > 0:  # the first close of a live scanner (closing again does nothing)
+            closed.append(self.pid)
+        original_close(self)
+
+    monkeypatch.setattr(spare_mod.Spare, "submit", submit)
+    monkeypatch.setattr(spare_mod.Spare, "close", close)
+
+    def report(**kw) -> dict:
+        r = run_mod.run([str(root)], Config(), **kw)
+        return document(r.result, r.findings) if r.result is not None else {}
+
+    spare_mod.start_early(["analyze", str(root)])
+    cold = report(reuse=True)
+    assert sent == [] and len(closed) == 1 and spare_mod.take() is None  # killed, unused
+    (root / "lib/m2.py").write_text(MODELS.replace("{n}", "2").replace("nullable=False", "unique=True"))
+    spare_mod.start_early(["check", "lib/m2.py"])
+    checked = report(reuse=True, only=[str(root / "lib/m2.py")])
+    assert sent == [["lib/m2.py"]] and len(closed) == 2 and spare_mod.take() is None  # used, then closed
+    fresh = report(use_cache=False, only=[str(root / "lib/m2.py")])
+    assert checked == fresh and cold["findings"] != fresh["findings"]
+
+
+def test_a_spare_nobody_takes_is_killed_and_reaped():
+    import os
+
+    from sqlmig import spare as spare_mod
+
+    spare_mod.start_early(["check"])
+    pid = spare_mod._early.pid if spare_mod._early is not None else None
+    spare_mod.discard()
+    assert spare_mod.take() is None
+    if pid is not None:  # reaped: no such child any more
+        import pytest
+
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+    spare_mod.start_early(["rewrite", "."])  # a command that never uses one: none started
+    assert spare_mod.take() is None
