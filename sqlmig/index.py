@@ -175,32 +175,31 @@ class Index:
     @cached_property
     def declarative_bases(self) -> dict[str, int]:
         """Qualname of every declarative base -> line where it is defined."""
-        found: dict[str, int] = {}
+        return {q: line for q, (line, _) in self._declarative.items()}
+
+    @cached_property
+    def declarative_base_modules(self) -> set[str]:
+        """The modules that define a declarative base."""
+        return {module for _, module in self._declarative.values()}
+
+    @cached_property
+    def _declarative(self) -> dict[str, tuple[int, str]]:
+        found: dict[str, tuple[int, str]] = {}
         for mod, table in self.bindings.items():
             for name, b in table.items():
                 if b.kind == "assign" and b.value is not None and b.value.kind == "call" and (
                     b.value.ref in BASE_FACTORIES or b.value.last == "generate_base"
                 ):
-                    found[f"{mod}.{name}"] = b.line
+                    found[f"{mod}.{name}"] = (b.line, mod)
                 elif b.kind == "assign" and b.value is not None and b.value.ref == "flask_sqlalchemy:SQLAlchemy":
-                    found[f"{mod}.{name}.Model"] = b.line
-        for qualname, (cls, _) in self.classes.items():
+                    found[f"{mod}.{name}.Model"] = (b.line, mod)
+        for qualname, (cls, facts) in self.classes.items():
             refs = set(self.base_refs(cls))
             if refs & DECLARATIVE_ROOTS or any(
                 d.last in ("as_declarative", "as_declarative_base") for d in cls.decorators
             ):
-                found[qualname] = cls.line
+                found[qualname] = (cls.line, facts.module)
         return found
-
-    def module_of(self, qualname: str) -> str | None:
-        """The module of the project that defines ``qualname`` (``pkg.mod.Class.Inner`` ->
-        ``pkg.mod``), or None."""
-        parts = qualname.split(".")
-        for n in range(len(parts) - 1, 0, -1):
-            module = ".".join(parts[:n])
-            if module in self.modules:
-                return module
-        return None
 
     def declarative_base_of(self, qualname: str) -> str | None:
         bases = self.declarative_bases

@@ -283,6 +283,6 @@ def _narrowed(files: list[SourceFile], idents: list[Ident], prior: saved.State, 
     modules.sort(key=lambda m: index[m.path])
     result = analyze(modules)
     ix = result.index
-    if ix is not None and {m.module for m in target_facts.values()} & {ix.module_of(q) for q in ix.declarative_bases}:
+    if ix is not None and {m.module for m in target_facts.values()} & ix.declarative_base_modules:
         return None  # SQM214 on a base a checked file defines counts the bases of the whole project
     return result, len(modules)
