@@ -149,16 +149,18 @@ def read_and_scan(
     outlines: dict | None = None,
     complete: bool = False,
     workers: Workers | None = None,
+    spare: Spare | None = None,
 ) -> tuple[list[Ident], list[ModuleFacts]]:
     """``identify`` and ``scan_files`` of files nothing is known about (no state of a last run): the
     workers read, key and look up each file themselves, so the reading and hashing run on every
-    core and no file's bytes travel to a worker. Small projects, and ``jobs=1``, run in process.
-    ``workers``: a pool started earlier for this root and cache setting (the caller closes it)."""
+    core and no file's bytes travel to a worker. Small projects, and ``jobs=1``, run in process, or
+    in ``spare`` if one is given (the caller closes it). ``workers``: a pool started earlier for
+    this root and cache setting (the caller closes it)."""
     count = worker_count(jobs)
     if count <= 1 or len(files) < PARALLEL_MIN_FILES:
         idents = identify(files)
         return idents, scan_files(files, root, use_cache=use_cache, jobs=jobs, progress=progress, idents=idents,
-                                  outlines=outlines, complete=complete)
+                                  outlines=outlines, complete=complete, spare=spare)
     if workers is None or workers.root != root or workers.use_cache != use_cache:
         own = workers = Workers(root, use_cache, count)
     else:

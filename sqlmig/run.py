@@ -111,10 +111,8 @@ def run(
     rid = saved.run_id(root, paths, excludes, src)
     early: list[Workers] = []
     many = _early_start(root, rid, use_cache, jobs, early)
-    if many is not None or (spare is not None and not (use_cache and saved.has_state(root, rid))):
-        if spare is not None:  # every file gets scanned: the pool does it
-            spare.close()
-        spare = None
+    if many is not None and spare is not None:  # cold: the pool scans, unless the project is small
+        many = _closing_first(spare, many)
     elif spare is None and wait is None:
         spare = _spare(root, rid, use_cache, jobs)
     try:
@@ -147,7 +145,7 @@ def run(
             if idents is None:
                 idents, modules = read_and_scan(files, files_root, use_cache=use_cache, jobs=jobs, progress=tick,
                                                 outlines=outlines if use_cache else None, complete=True,
-                                                workers=early[0] if early else None)
+                                                workers=early[0] if early else None, spare=spare)
                 for workers in early:  # idle from here on
                     workers.close()
             else:
@@ -196,6 +194,18 @@ def _early_start(root: Path, rid: str, use_cache: bool, jobs: int | None,
             pass
 
     return PARALLEL_MIN_FILES, start
+
+
+def _closing_first(spare: Spare, many: tuple[int, Callable[[], None]]) -> tuple[int, Callable[[], None]]:
+    """``many`` (the hook that starts the pool once discovery found enough files), closing ``spare``
+    first: a project that big is scanned by the pool; a smaller one by the spare."""
+    count, start = many
+
+    def close_then_start() -> None:
+        spare.close()
+        start()
+
+    return count, close_then_start
 
 
 def _spare(root: Path, rid: str, use_cache: bool, jobs: int | None) -> Spare | None:

@@ -433,9 +433,10 @@ def test_a_spare_holds_none_of_the_command_s_standard_streams(monkeypatch):
         spare.close()
 
 
-def test_the_entry_s_spare_serves_check_s_prescan_and_is_closed_on_a_cold_run(tmp_path, monkeypatch):
-    """``spare.start_early`` (the console entry) leaves a scanner for the run: ``check`` sends it
-    the files it reports on; a cold run closes it and scans in the pool. Reports are unchanged."""
+def test_the_entry_s_spare_scans_small_cold_projects_and_check_s_files_not_the_pool_s(tmp_path, monkeypatch):
+    """``spare.start_early`` (the console entry) leaves a scanner for the run: a small cold project
+    is scanned in it; a big one closes it and scans in the pool; ``check`` sends it the files it
+    reports on. Reports are unchanged."""
     import os
 
     import pytest
@@ -466,6 +467,13 @@ def test_the_entry_s_spare_serves_check_s_prescan_and_is_closed_on_a_cold_run(tm
         r = run_mod.run([str(root)], Config(), **kw)
         return document(r.result, r.findings) if r.result is not None else {}
 
+    small = _tree(tmp_path / "small", count=4)  # 9 files: below the pool's threshold
+    spare_mod.start_early(["analyze", str(small)])
+    r = run_mod.run([str(small)], Config(), reuse=True)
+    assert len(sent) == 1 and len(sent[0]) == 9 and len(closed) == 1  # the spare scanned them all
+    assert document(r.result, r.findings) == _doc(small, use_cache=False, jobs=1)
+    sent.clear()
+    closed.clear()
     spare_mod.start_early(["analyze", str(root)])
     cold = report(reuse=True)
     assert sent == [] and len(closed) == 1 and spare_mod.take() is None  # killed, unused
