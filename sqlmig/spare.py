@@ -1,8 +1,9 @@
 """A scanner process that loads LibCST before anyone knows whether it will be needed.
 
 A run that has a state of the last one reads most facts from the cache and scans only what
-changed: a file or two for ``check`` or after an edit. Importing LibCST for them costs a third of
-a second, more than the rest of such a run's scanning. A ``Spare`` imports it on the other core
+changed: a file or two for ``check`` or after an edit; a cold run of a small project scans a few
+dozen. Importing LibCST for them costs a third of a second, more than the rest of such a run's
+scanning. A ``Spare`` imports it on the other core
 meanwhile, then scans what ``submit`` sends and answers ``results``. The console entry starts one
 before it even loads the CLI (``start_early``); the run takes it (``take``), or starts its own.
 
@@ -144,7 +145,8 @@ _early: Spare | None = None
 
 def start_early(argv: Sequence[str]) -> None:
     """Start a spare for the run ``argv`` asks for, if it is one that may use it (``analyze`` or
-    ``check`` on more than one core). A cold run kills it unused: it only took the idle core."""
+    ``check`` on more than one core). A cold run of a project small enough to scan in one process
+    sends it every file; a bigger one closes it as the pool starts (it only took the idle core)."""
     global _early
     if _early is not None or not argv or argv[0] not in ("analyze", "check") or (os.cpu_count() or 1) < 2:
         return
