@@ -322,29 +322,3 @@ def _to_scan(f: SourceFile, ident: Ident, i: int, todo: list, results: list) -> 
             return
         ident.key = key(f.relpath, f.module, f.is_package, data)  # the file may differ from its stat
     todo.append((i, (data, f.relpath, f.module, f.is_package), ident.key))
-
-
-def prescan(files: list[SourceFile], root: Path) -> Callable[[], None] | None:
-    """Start scanning ``files`` into the cache in a forked child, so the caller can discover the
-    project meanwhile (and, when the scan is all it needed LibCST for, never import it). Returns
-    the function that waits for the child; None where processes cannot fork. Whatever the child
-    does or fails to do, the cache is keyed by content: the caller's own scan stays correct."""
-    import multiprocessing
-
-    try:
-        child = multiprocessing.get_context("fork").Process(target=_prescan, args=(files, str(root)), daemon=True)
-        child.start()
-    except (ValueError, OSError):
-        return None
-    return child.join
-
-
-def _prescan(files: list[SourceFile], root: str) -> None:
-    try:
-        gc.disable()
-        scan_files(files, Path(root), use_cache=True, jobs=1)
-    except BaseException:  # noqa: BLE001 - the parent scans again whatever is missing
-        pass
-    finally:
-        os._exit(0)
-

@@ -16,8 +16,8 @@ from sqlmig import state as saved
 from sqlmig.cache import Cache
 from sqlmig.config import Config
 from sqlmig.discover import DEFAULT_EXCLUDES, DiscoveryError, SourceFile, analysis_root, discover, source_file
-from sqlmig.engine import (PARALLEL_MIN_FILES, Ident, Spare, Workers, identify, prescan, read_and_scan,
-                           scan_files, worker_count)
+from sqlmig.engine import (PARALLEL_MIN_FILES, Ident, Spare, Workers, identify, read_and_scan, scan_files,
+                           worker_count)
 from sqlmig.ir import Finding
 
 if TYPE_CHECKING:  # imported when needed: a warm run prints a stored report without them
@@ -106,7 +106,7 @@ def run(
     wait = None
     if reuse and use_cache and only:
         wait = _prescan(paths, only, src, spare)
-        spare = None if wait is not None else spare  # the prescan has it now
+        spare = None if wait is not None else spare  # the prescan has it now (or it is no use)
     root = analysis_root(paths)  # the root discover names files by
     rid = saved.run_id(root, paths, excludes, src)
     early: list[Workers] = []
@@ -221,8 +221,9 @@ def _spare(root: Path, rid: str, use_cache: bool, jobs: int | None) -> Spare | N
 
 def _prescan(paths: list[str], only: list[str], src: tuple[Path, ...],
              spare: Spare | None) -> Callable[[], None] | None:
-    """Scan the few files ``check`` reports on into the cache while the project is discovered: in
-    ``spare``, if given (the returned function then closes it), or else in a forked child."""
+    """Scan the few files ``check`` reports on into the cache while the project is discovered, in
+    ``spare`` or else a new ``Spare``; the returned function waits and closes it. None when there
+    is nothing to send or no process to send it to (the run then scans those files itself)."""
     if len(only) > PRESCAN_MAX:
         return None
     root = analysis_root(paths)
@@ -230,8 +231,14 @@ def _prescan(paths: list[str], only: list[str], src: tuple[Path, ...],
                if p.suffix == ".py" and p.is_file()]
     if not targets:
         return None
-    if spare is None or not spare.submit([(f.abspath, f.relpath, f.module, f.is_package) for f in targets]):
-        return prescan(targets, root)
+    if spare is None:
+        try:
+            spare = Spare()
+        except OSError:
+            return None
+    if not spare.submit([(f.abspath, f.relpath, f.module, f.is_package) for f in targets]):
+        spare.close()
+        return None
 
     def wait() -> None:
         try:

@@ -3,9 +3,9 @@
 A run that has a state of the last one reads most facts from the cache and scans only what
 changed: a file or two for ``check`` or after an edit; a cold run of a small project scans a few
 dozen. Importing LibCST for them costs a third of a second, more than the rest of such a run's
-scanning. A ``Spare`` imports it on the other core
-meanwhile, then scans what ``submit`` sends and answers ``results``. The console entry starts one
-before it even loads the CLI (``start_early``); the run takes it (``take``), or starts its own.
+scanning. A ``Spare`` imports it on the other core meanwhile, then scans what ``submit`` sends and
+answers ``results``. The console entry starts one before it even loads the CLI (``start_early``);
+the run takes it (``take``), or starts its own.
 
 Jobs are paths, so ``submit`` never blocks on a full pipe; each answer carries the key of the bytes
 the scanner read, which the caller compares with its own. The scanner only ever writes to its

@@ -54,3 +54,23 @@ def postgres_url() -> str:
             pytest.fail("CI=true but SQLMIG_TEST_POSTGRES_URL is not set: .ci/run starts PostgreSQL")
         pytest.skip("set SQLMIG_TEST_POSTGRES_URL (postgresql+psycopg://...) to run against PostgreSQL")
     return url
+
+
+def assert_facts_match_a_fresh_process(script: str, files: list[str]) -> None:
+    """Run ``script`` with ``files`` in a fresh interpreter; it prints ``{file: encoded facts hex}``
+    (``cache.encode``), which must decode to what this process scans for each file."""
+    import json
+    import subprocess
+    import sys
+
+    from sqlmig.cache import decode
+    from sqlmig.cone import outline
+    from sqlmig.scan import scan_source
+
+    out = subprocess.run([sys.executable, "-c", script, *files], capture_output=True, text=True,
+                         cwd=ROOT, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    there = json.loads(out.stdout)
+    for name in files:
+        here = scan_source(Path(name).name, "m", False, Path(name).read_bytes())
+        assert decode(bytes.fromhex(there[name])) == (here, outline(here) if here.error is None else None), name

@@ -101,7 +101,7 @@ def test_a_second_changed_file_means_a_full_run(tmp_path):
 
 
 def test_check_parses_the_changed_file_in_a_child_and_never_imports_libcst(tmp_path):
-    """The changed file is scanned by a forked child while the project is discovered; the parent
+    """The changed file is scanned by a spare scanner while the project is discovered; the parent
     reads its facts from the cache, so a check served by the cone does not import LibCST at all."""
     import subprocess
     import sys

@@ -114,22 +114,9 @@ print(json.dumps(out))
 def test_a_scan_worker_s_plain_constructors_build_the_same_trees_and_facts() -> None:
     """Scan workers replace the node classes' frozen ``__init__`` (``fast_constructors``): the trees of
     the corpus equal LibCST's own, and the facts those of a process that keeps LibCST as it is."""
-    import json
-    import subprocess
-    import sys
+    from tests.conftest import assert_facts_match_a_fresh_process
 
-    from sqlmig.cache import decode
-    from sqlmig.cone import outline
-    from sqlmig.scan import scan_source
-
-    files = [str(p) for p in _corpus()]
-    out = subprocess.run([sys.executable, "-c", _WORKER_CHECK, *files], capture_output=True, text=True,
-                         cwd=ROOT, timeout=600)
-    assert out.returncode == 0, out.stderr[-2000:]
-    worker = json.loads(out.stdout)
-    for name in files:
-        here = scan_source(Path(name).name, "m", False, Path(name).read_bytes())
-        assert decode(bytes.fromhex(worker[name])) == (here, outline(here) if here.error is None else None), name
+    assert_facts_match_a_fresh_process(_WORKER_CHECK, [str(p) for p in _corpus()])
 
 
 def test_plain_constructors_keep_the_classes_they_cannot_reproduce() -> None:

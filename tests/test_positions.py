@@ -141,19 +141,6 @@ def test_fast_leaves_kept_for_good_change_no_fact_and_no_other_code_generation()
     """Scan workers keep the fast methods installed (``keep_fast_leaves``): the facts of the corpus
     are those of a process that patches per pass, and LibCST's own code generation, the stock pass
     and visitors of other classes are unaffected."""
-    import json
-    import subprocess
-    import sys
+    from tests.conftest import assert_facts_match_a_fresh_process
 
-    from sqlmig.cache import decode
-    from sqlmig.cone import outline
-
-    files = [str(p) for p in _corpus()]
-    out = subprocess.run([sys.executable, "-c", _RESIDENT_CHECK, *files], capture_output=True, text=True,
-                         cwd=ROOT, timeout=600)
-    assert out.returncode == 0, out.stderr[-2000:]
-    resident = json.loads(out.stdout)
-    for name in files:
-        data = Path(name).read_bytes()
-        here = scan_source(Path(name).name, "m", False, data)
-        assert decode(bytes.fromhex(resident[name])) == (here, outline(here) if here.error is None else None), name
+    assert_facts_match_a_fresh_process(_RESIDENT_CHECK, [str(p) for p in _corpus()])
