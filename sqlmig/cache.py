@@ -27,13 +27,16 @@ from sqlmig.ir import ModuleFacts, pack, unpacker
 
 CACHE_DIR = ".sqlmig_cache"
 # 2: positional arrays (ir.pack); 3: calls and attribute uses in source order; 4: outlines; 5: packs;
-# 6: entries in marshal's format (its version is part of the name: it changes with the interpreter's)
-FORMAT = f"6m{marshal.version}"
+# 6: entries in marshal's format (its version is part of the name: it changes with the interpreter's);
+# 7: the package root of a module (``ModuleFacts.package_root``)
+FORMAT = f"7m{marshal.version}"
 
 
-def key(relpath: str, module: str, is_package: bool, data: bytes) -> str:
+def key(relpath: str, module: str, is_package: bool, data: bytes, aliases: tuple = ()) -> str:
     h = hashlib.sha256()
     h.update(f"{__version__}\0{FORMAT}\0{relpath}\0{module}\0{is_package}\0".encode())
+    if aliases:  # what the file's absolute imports mean (``discover._namespaced``)
+        h.update(f"{aliases!r}\0".encode())
     h.update(data)
     return h.hexdigest()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,6 +28,14 @@ class SourceFile:
     relpath: str  # relative to the analysed root, '/'-separated
     module: str
     is_package: bool
+    # what this file's absolute imports mean in its part of the tree: (top-level name, the prefix
+    # it gets); ("", prefix): the prefix of this file's own module (see ``_namespaced``)
+    aliases: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def naming(self) -> str:
+        """What the file's scan depends on besides its bytes and path (part of its cache key)."""
+        return f"{self.module}\0{self.is_package}\0{self.aliases!r}"
 
 
 @lru_cache(maxsize=64)
@@ -148,7 +157,7 @@ def discover(paths: list[str], exclude: tuple[str, ...] = (), use_defaults: bool
                 found[rel] = SourceFile(full, rel, ".".join((*parts, stem)), False)
     if many is not None and len(found) >= many[0]:
         many[1]()
-    return root, _unique_modules([found[k] for k in sorted(found)])
+    return root, _unique_modules(_namespaced([found[k] for k in sorted(found)]))
 
 
 def _walk(top: Path, root: Path, patterns: tuple[str, ...], cache: dict[Path, tuple[str, ...]]):
@@ -206,6 +215,87 @@ def _walk_named(top: Path, root: Path, patterns: tuple[str, ...], cache: dict[Pa
             stack.append((os.path.join(dirpath, name), f"{rel_dir}/{name}" if rel_dir else name, parts))
 
 
+def _import_root(f: SourceFile) -> tuple[tuple[str, ...], str] | None:
+    """Where a file's module is imported from: ``(folders, package)``. For ``services/orders/app/
+    models.py`` named ``app.models``: the folders ``services/orders`` and no package. For a file
+    of an analysed folder that is a package itself (``app/db.py`` named ``proj.app.db``): no
+    folders and the package ``proj``. None where path and name disagree."""
+    if not f.module:
+        return None
+    folders = f.relpath.split("/")[:-1]
+    parts = f.module.split(".")
+    inside = parts if f.is_package else parts[:-1]
+    if len(inside) <= len(folders):
+        if inside and folders[len(folders) - len(inside):] != inside:
+            return None
+        return tuple(folders[:len(folders) - len(inside)]), ""
+    above = len(inside) - len(folders)
+    if inside[above:] != folders or above >= len(parts):
+        return None
+    return (), ".".join(parts[:above])
+
+
+def _dotted(folders: tuple[str, ...]) -> str:
+    return ".".join(p.replace("-", "_").replace(" ", "_").replace(".", "_") for p in folders)
+
+
+def _namespaced(files: list[SourceFile]) -> list[SourceFile]:
+    """Names for the absolute imports Python resolves against the folder code runs from.
+
+    A monorepo of services that each have an ``app`` package (or a flat ``models.py``) imports
+    ``app.models`` in each service, meaning that service's own. An import root (the folder a file's
+    top-level package or module sits in) that shares a top-level name with another root has its
+    path put in front of its modules' names (``services.orders.app.models``). An analysed folder
+    that is a package itself (``proj/__init__.py``) names its modules ``proj.app.models``, while its
+    code, run from that folder, may import ``app.models``. Every file gets the aliases its absolute
+    imports are read with (``SourceFile.aliases``): a top-level name means the nearest root up the
+    tree that has it; the empty name gives the prefix of the file's own module, which is not part
+    of the name it is imported by. Standard-library names are never aliased."""
+    roots = [_import_root(f) for f in files]
+    providers: dict[str, set[tuple[str, ...]]] = {}
+    packaged: dict[str, str] = {}  # a top-level name below the analysed package -> that package
+    for f, where in zip(files, roots):
+        if where is None:
+            continue
+        folders, package = where
+        if package:
+            packaged.setdefault(f.module[len(package) + 1:].split(".", 1)[0], package)
+        else:
+            providers.setdefault(f.module.split(".", 1)[0], set()).add(folders)
+    contested = {top for top, at in providers.items() if len(at) > 1}
+    packaged = {top: pkg for top, pkg in packaged.items()
+                if top not in providers and top not in sys.stdlib_module_names}
+    if not contested and not packaged:
+        return files
+    prefixed = {folders for top in contested for folders in providers[top] if folders}
+    names = sorted(top for top, at in providers.items() if at & prefixed and top not in sys.stdlib_module_names)
+    memo: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
+
+    def aliases(folders: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        hit = memo.get(folders)
+        if hit is None:
+            out = dict(packaged)
+            if folders in prefixed:
+                out[""] = _dotted(folders)
+            for top in names:
+                at = providers[top]
+                mine = next((folders[:n] for n in range(len(folders), -1, -1) if folders[:n] in at), None)
+                if mine:  # None: not this part of the tree's; (): the unprefixed root of the tree
+                    out[top] = _dotted(mine)
+            hit = memo[folders] = tuple(sorted(out.items()))
+        return hit
+
+    out = []
+    for f, where in zip(files, roots):
+        if where is None:
+            out.append(f)
+            continue
+        folders, _ = where
+        module = f"{_dotted(folders)}.{f.module}" if folders in prefixed else f.module
+        out.append(SourceFile(f.abspath, f.relpath, module, f.is_package, aliases(folders)))
+    return out
+
+
 def _unique_modules(files: list[SourceFile]) -> list[SourceFile]:
     """Two files that would get the same module name (``svc_a/models.py`` and ``svc_b/models.py``
     outside any package, several ``tests/conftest.py``) are named by their path instead, so neither
@@ -220,6 +310,6 @@ def _unique_modules(files: list[SourceFile]) -> list[SourceFile]:
             if parts[-1] == "__init__":
                 parts = parts[:-1]
             name = ".".join(p.replace("-", "_").replace(" ", "_").replace(".", "_") for p in parts)
-            f = SourceFile(f.abspath, f.relpath, name, f.is_package)
+            f = SourceFile(f.abspath, f.relpath, name, f.is_package, f.aliases)
         out.append(f)
     return out

@@ -37,40 +37,40 @@ def _worker_start(root: str, use_cache: bool) -> None:
     fast_constructors()
 
 
-def _scanned_blob(relpath: str, module: str, is_package: bool, data: bytes) -> bytes:
+def _scanned_blob(relpath: str, module: str, is_package: bool, data: bytes, aliases: tuple = ()) -> bytes:
     """Scan one file's bytes in a worker and encode the facts; collect cycles now and then."""
     global _scanned
     from sqlmig.scan import scan_source  # loaded by ``_worker_start``
 
-    blob = encode(scan_source(relpath, module, is_package, data))
+    blob = encode(scan_source(relpath, module, is_package, data, aliases))
     _scanned += 1
     if _scanned % COLLECT_EVERY == 0:
         gc.collect()
     return blob
 
 
-def _scan_one(job: tuple[bytes, str, str, bool]) -> bytes:
+def _scan_one(job: tuple[bytes, str, str, bool, tuple]) -> bytes:
     """Scan bytes the caller already read (for the cache key); return the encoded facts, which the
     caller decodes and stores."""
-    data, relpath, module, is_package = job
-    return _scanned_blob(relpath, module, is_package, data)
+    data, relpath, module, is_package, aliases = job
+    return _scanned_blob(relpath, module, is_package, data, aliases)
 
 
-def _read_and_scan(job: tuple[str, str, str, bool]) -> tuple:
+def _read_and_scan(job: tuple[str, str, str, bool, tuple]) -> tuple:
     """Read, key and scan one file in a worker: ``(key, mtime_ns, size, error, blob, cached)``, where
     ``blob`` is the encoded facts, from the cache when ``cached``. The parent reads nothing itself."""
-    abspath, relpath, module, is_package = job
+    abspath, relpath, module, is_package, aliases = job
     try:
         st = os.stat(abspath)
         with open(abspath, "rb") as fh:
             data = fh.read()
     except OSError as exc:
         return None, 0, 0, f"cannot read: {exc.strerror or exc}", None, False
-    k = key(relpath, module, is_package, data)
+    k = key(relpath, module, is_package, data, aliases)
     blob = _cache.get_blob(k) if _cache is not None else None
     if blob is not None:
         return k, st.st_mtime_ns, st.st_size, None, blob, True
-    return k, st.st_mtime_ns, st.st_size, None, _scanned_blob(relpath, module, is_package, data), False
+    return k, st.st_mtime_ns, st.st_size, None, _scanned_blob(relpath, module, is_package, data, aliases), False
 
 
 def worker_count(jobs: int | None) -> int:
@@ -92,11 +92,12 @@ class Ident:
 RACY_NS = 2_000_000_000  # a file changed this close to the last run is hashed again (as git does)
 
 
-def identify(files: list[SourceFile], known: dict[str, tuple[str, int, int]] | None = None,
+def identify(files: list[SourceFile], known: dict[str, tuple[str, int, int, str]] | None = None,
              known_at_ns: int = 0) -> list[Ident]:
     """The key of every file. A file whose size and mtime equal those the last run recorded
-    (``known``: relpath -> (key, mtime_ns, size), written at ``known_at_ns``) keeps its key unread,
-    unless it was modified within two seconds of that run."""
+    (``known``: relpath -> (key, mtime_ns, size, naming), written at ``known_at_ns``) keeps its key
+    unread, unless it was modified within two seconds of that run or is named otherwise now (a new
+    ``__init__.py`` above it, say)."""
     out = []
     for f in files:
         try:
@@ -106,7 +107,7 @@ def identify(files: list[SourceFile], known: dict[str, tuple[str, int, int]] | N
             continue
         prior = known.get(f.relpath) if known else None
         if prior is not None and prior[1] == st.st_mtime_ns and prior[2] == st.st_size \
-                and st.st_mtime_ns + RACY_NS < known_at_ns:
+                and st.st_mtime_ns + RACY_NS < known_at_ns and prior[3] == f.naming:
             out.append(Ident(prior[0], st.st_mtime_ns, st.st_size))
             continue
         try:
@@ -115,7 +116,7 @@ def identify(files: list[SourceFile], known: dict[str, tuple[str, int, int]] | N
         except OSError as exc:
             out.append(Ident(None, error=f"cannot read: {exc.strerror or exc}"))
             continue
-        out.append(Ident(key(f.relpath, f.module, f.is_package, data), st.st_mtime_ns, st.st_size, data))
+        out.append(Ident(key(f.relpath, f.module, f.is_package, data, f.aliases), st.st_mtime_ns, st.st_size, data))
     return out
 
 
@@ -180,7 +181,7 @@ def _read_and_scan_all(files: list[SourceFile], root: Path, use_cache: bool, wor
     results: list[ModuleFacts] = []
     again: list[int] = []  # cached entries the parent could not decode: scanned once more below
     chunk = max(1, min(32, len(files) // (workers.count * 4)))
-    jobs = [(f.abspath, f.relpath, f.module, f.is_package) for f in files]
+    jobs = [(f.abspath, f.relpath, f.module, f.is_package, f.aliases) for f in files]
     for f, (k, mtime, size, error, blob, cached) in zip(files, workers.pool.map(_read_and_scan, jobs,
                                                                                  chunksize=chunk)):
         if k is None:
@@ -245,7 +246,7 @@ def scan_files(
         else:
             _to_scan(f, ident, i, todo, results)
     sent = len(todo) if todo and spare is not None and len(todo) < PARALLEL_MIN_FILES and spare.submit(
-        [(files[i].abspath, relpath, module, is_package) for i, (_, relpath, module, is_package), _ in todo]) else 0
+        [(files[i].abspath, *job[1:]) for i, job, _ in todo]) else 0
     for i in cached:
         f, ident = files[i], idents[i]
         hit = cache.get(ident.key)
@@ -295,8 +296,8 @@ def scan_files(
         finally:
             workers.close()
     else:
-        for i, (data, relpath, module, is_package), k in todo:
-            facts = results[i] = scan_source(relpath, module, is_package, data)
+        for i, (data, relpath, module, is_package, aliases), k in todo:
+            facts = results[i] = scan_source(relpath, module, is_package, data, aliases)
             shape = outline(facts) if facts.error is None else None
             if use_cache:
                 cache.put(k, encode(facts, shape))
@@ -320,5 +321,5 @@ def _to_scan(f: SourceFile, ident: Ident, i: int, todo: list, results: list) -> 
             results[i] = ModuleFacts(path=f.relpath, module=f.module,
                                      error=("SQM002", f"cannot read: {exc.strerror or exc}", 1, 0))
             return
-        ident.key = key(f.relpath, f.module, f.is_package, data)  # the file may differ from its stat
-    todo.append((i, (data, f.relpath, f.module, f.is_package), ident.key))
+        ident.key = key(f.relpath, f.module, f.is_package, data, f.aliases)  # the file may differ from its stat
+    todo.append((i, (data, f.relpath, f.module, f.is_package, f.aliases), ident.key))

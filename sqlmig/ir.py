@@ -194,6 +194,27 @@ class ModuleFacts:
     ignore_file: bool = False
     ignores: tuple[tuple[int, tuple[str, ...]], ...] = ()  # line -> codes ('*' = all)
     error: tuple[str, str, int, int] | None = None  # (code, message, line, col)
+    # what this file's absolute imports mean: (top-level name, the prefix it gets); ("", prefix):
+    # the prefix of this module's own name (``discover._namespaced``)
+    aliases: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def package_root(self) -> str:
+        """The folders in front of ``module`` that are not part of its importable name:
+        ``services.orders`` for ``services.orders.app.models``, imported as ``app.models``."""
+        return dict(self.aliases).get("", "")
+
+    @property
+    def import_name(self) -> str:
+        """The name the module is imported by in its own part of the tree."""
+        root = self.package_root
+        return self.module[len(root) + 1:] if root else self.module
+
+    def imports_as(self, other: ModuleFacts) -> str | None:
+        """The name this module's absolute imports reach ``other`` by; None if they cannot."""
+        name = other.import_name
+        prefix = dict(self.aliases).get(name.split(".", 1)[0], "")
+        return name if prefix == other.package_root else None
 
 
 # --------------------------------------------------------------------------- analysis results

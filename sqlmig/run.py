@@ -236,7 +236,7 @@ def _prescan(paths: list[str], only: list[str], src: tuple[Path, ...],
             spare = Spare()
         except OSError:
             return None
-    if not spare.submit([(f.abspath, f.relpath, f.module, f.is_package) for f in targets]):
+    if not spare.submit([(f.abspath, f.relpath, f.module, f.is_package, f.aliases) for f in targets]):
         spare.close()
         return None
 

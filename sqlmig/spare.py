@@ -48,8 +48,8 @@ class Spare:
         os.close(results_w)
         self.pid, self.jobs_w, self.results_r = pid, jobs_w, results_r
 
-    def submit(self, jobs: list[tuple[str, str, str, bool]]) -> bool:
-        """Send ``(abspath, relpath, module, is_package)`` per file to scan, once; False (nothing
+    def submit(self, jobs: list[tuple[str, str, str, bool, tuple]]) -> bool:
+        """Send ``(abspath, relpath, module, is_package, aliases)`` per file to scan, once; False (nothing
         sent) if the request is too large or the scanner is gone."""
         payload = marshal.dumps(jobs)
         if self.jobs_w < 0 or len(payload) > self.MAX_REQUEST:
@@ -126,14 +126,15 @@ def _spare_main(jobs_r: int, results_w: int) -> None:
     if not payload:
         return
     answers: list[tuple[str, bytes] | None] = []
-    for abspath, relpath, module, is_package in marshal.loads(payload):
+    for abspath, relpath, module, is_package, aliases in marshal.loads(payload):
         try:
             with open(abspath, "rb") as fh:
                 data = fh.read()
         except OSError:
             answers.append(None)
             continue
-        answers.append((key(relpath, module, is_package, data), _scanned_blob(relpath, module, is_package, data)))
+        answers.append((key(relpath, module, is_package, data, aliases),
+                        _scanned_blob(relpath, module, is_package, data, aliases)))
     with os.fdopen(results_w, "wb") as fh:
         fh.write(marshal.dumps(answers))
 

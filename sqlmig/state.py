@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # a warm run prints a stored report without loading the analy
     from sqlmig.analyze import Result
     from sqlmig.engine import Ident
 
-STATE_FORMAT = "1"
+STATE_FORMAT = "2"  # 2: each file's naming
 
 
 def _dir(root: Path) -> Path:
@@ -64,7 +64,8 @@ def combined_key(files: list[SourceFile], idents: list[Ident]) -> str:
 class State:
     written_ns: int = 0
     combined: str = ""
-    files: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # relpath -> (key, mtime_ns, size)
+    # relpath -> (key, mtime_ns, size, SourceFile.naming)
+    files: dict[str, tuple[str, int, int, str]] = field(default_factory=dict)
     stored: dict = field(default_factory=dict, repr=False)  # the state's "outlines" and "imports" as read
 
     @cached_property
@@ -109,7 +110,7 @@ def load(root: Path, rid: str) -> State | None:
         with open(_dir(root) / f"state-{rid}.json", encoding="utf-8") as fh:
             data = json.loads(unseal(fh.read()))
         return State(int(data["written_ns"]), str(data["combined"]),
-                     {str(k): (str(v[0]), int(v[1]), int(v[2])) for k, v in data["files"].items()},
+                     {str(k): (str(v[0]), int(v[1]), int(v[2]), str(v[3])) for k, v in data["files"].items()},
                      {"outlines": data["outlines"], "imports": data["imports"]})
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None
@@ -122,7 +123,7 @@ def save(root: Path, rid: str, files: list[SourceFile], idents: list[Ident], mod
     state = {
         "written_ns": time.time_ns(),
         "combined": combined,
-        "files": {f.relpath: [i.key, i.mtime_ns, i.size] for f, i in zip(files, idents) if i.key is not None},
+        "files": {f.relpath: [i.key, i.mtime_ns, i.size, f.naming] for f, i in zip(files, idents) if i.key is not None},
         "outlines": {m.path: outlines[m.path] for m in modules if m.error is None and m.path in outlines},
     }
     state["imports"] = project_imports(state["outlines"])

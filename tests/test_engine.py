@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 from sqlmig.analyze import analyze
 from sqlmig.cache import CACHE_DIR
+from sqlmig.config import Config
 from sqlmig.discover import discover
 from sqlmig.engine import scan_files
 from sqlmig.report.json import document
+from sqlmig.run import run
 from tests.conftest import write_tree
 
 MODELS = """
@@ -167,6 +171,17 @@ def test_cache_follows_content(tmp_path):
     assert first != second and length == [41]
 
 
+def test_a_file_named_otherwise_now_is_scanned_again_though_its_stat_is_the_same(tmp_path):
+    """Regression: a new ``__init__.py`` renames the files below it (``m`` becomes ``pkg.m``); the
+    state's size-and-mtime shortcut kept the old name's facts until the file itself changed."""
+    root = write_tree(tmp_path, {"pkg/m.py": "from pydantic import BaseModel\n\n\nclass A(BaseModel):\n    x: int\n"})
+    old = time.time() - 60  # well before the run: not a racy file, which would be reread anyway
+    os.utime(root / "pkg/m.py", (old, old))
+    assert [s.qualname for s in run([str(root)], Config(), jobs=1).result.schemas] == ["m.A"]
+    (root / "pkg/__init__.py").write_text("")
+    assert [s.qualname for s in run([str(root)], Config(), jobs=1).result.schemas] == ["pkg.m.A"]
+
+
 def test_cache_format_round_trips_every_fact_of_the_samples():
     """Cache entries are positional arrays (ir.pack); decoding must give back equal facts, types included."""
     from sqlmig.cache import decode, encode
@@ -177,7 +192,7 @@ def test_cache_format_round_trips_every_fact_of_the_samples():
     for base in (SAMPLES, ROOT / "tests/fixtures"):
         root, files = discover([str(base)])
         for f in files:
-            facts = scan_source(f.relpath, f.module, f.is_package, Path(f.abspath).read_bytes())
+            facts = scan_source(f.relpath, f.module, f.is_package, Path(f.abspath).read_bytes(), f.aliases)
             back, outline = decode(encode(facts))
             assert (outline is None) == (facts.error is not None)
             assert back == facts and repr(back) == repr(facts), f.relpath

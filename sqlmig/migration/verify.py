@@ -106,6 +106,9 @@ def verify(path: Path, rev: str = "HEAD", dialects: tuple[str, ...] = ("postgres
             after = snapshot(root)
         except ImportFailed as exc:
             raise VerifyError(f"the working tree does not import: {exc}") from None
+        if not before["tables"] and not after["tables"]:  # nothing was compared: not a proof of anything
+            raise VerifyError(f"no module importable from {rel.as_posix() or '.'} declares a table (in a "
+                              f"monorepo, verify each service from its own folder)")
         ddl = compare_ddl(before, after, dialects)
         result.differences += ddl.differences
         result.info += ddl.info

@@ -22,7 +22,7 @@ from sqlmig.analyze import Result
 from sqlmig.build_models import ModelInfo
 from sqlmig.build_schemas import SchemaInfo
 from sqlmig.index import Index
-from sqlmig.ir import Attr, Column, Expr
+from sqlmig.ir import Attr, Column, Expr, ModuleFacts
 from sqlmig.rewrite.fields import (
     ColumnSpec,
     Decl,
@@ -115,7 +115,7 @@ class Planner:
         self.ix = result.index or Index(result.modules)
         self.only = only
         self.files: dict[str, FileEdit] = {}
-        self.planned: set[str] = set()
+        self.planned: set[tuple[str, str]] = set()  # (package root, name) of the new classes
         self.tables: dict[str, str] = {}
         self.fks: dict[str, set[str]] = defaultdict(set)
         for info in result.model_info.values():
@@ -143,16 +143,23 @@ class Planner:
                    or info.model.path == o or info.model.path.startswith(o.rstrip("/") + "/")
                    for o in self.only)
 
+    def _import_name(self, module: str) -> str:
+        target = self.ix.modules.get(module)
+        return target.import_name if target is not None else module
+
     def _free_name(self, modules: list[str], wanted: list[str]) -> str:
         taken = {n for m in modules for n in self.ix.bindings.get(m, {})}
-        taken |= {_simple(q) for q in self.ix.classes} | self.planned
+        # names are unique in the file's part of the tree: each service of a monorepo is its own
+        root = self.ix.modules[modules[0]].package_root if modules[0] in self.ix.modules else ""
+        taken |= {_simple(q) for q, (_, facts) in self.ix.classes.items() if facts.package_root == root}
+        taken |= {n for r, n in self.planned if r == root}
         name = next((n for n in wanted if n not in taken), None)
         if name is None:
             i = 2
             while f"{wanted[0]}{i}" in taken:
                 i += 1
             name = f"{wanted[0]}{i}"
-        self.planned.add(name)  # two new classes never share a name
+        self.planned.add((root, name))  # two new classes never share a name
         return name
 
     # ------------------------------------------------------------------ decisions
@@ -297,7 +304,9 @@ class Planner:
         migrating = [q for q in sorted(plans) if plans[q].status == "migrate"]
         if migrating:
             self._emit(migrating, plans, decls, users)
-        first_party = frozenset(m.split(".", 1)[0] for m in self.ix.modules)
+        for edit in self.files.values():  # a monorepo's service imports its own modules without the prefix
+            edit.imports = {(self._import_name(mod), name) for mod, name in edit.imports}
+        first_party = frozenset(f.import_name.split(".", 1)[0] for f in self.ix.modules.values())
         return Plan(list(plans.values()), self.files, first_party, self.ix)
 
     # ------------------------------------------------------------------ edits
@@ -417,7 +426,7 @@ class Planner:
             if p.model != q or p.schema in taken or len(pairs_by_schema[p.schema]) != 1:
                 continue
             sinfo = res.schema_info.get(p.schema)
-            if sinfo is None or not self._rebasable(sinfo, model_module.imported_modules):
+            if sinfo is None or not self._rebasable(sinfo, model_module):
                 continue
             cands: dict[str, tuple[str, Decl]] = {}
             fields = {f.name: f for f in sinfo.schema.fields if f.owner == p.schema}
@@ -508,14 +517,17 @@ class Planner:
             out.add((mod, obj))
         return out
 
-    def _rebasable(self, sinfo: SchemaInfo, model_imports: tuple[str, ...]) -> bool:
+    def _rebasable(self, sinfo: SchemaInfo, model_module: ModuleFacts) -> bool:
         cls = sinfo.cls
         if sinfo.schema.api != "v2" or cls.keywords or cls.decorators or len(cls.bases) != 1:
             return False
         if self.ix.ref(cls.bases[0]) != "pydantic:BaseModel":
             return False
-        if sinfo.schema.module in model_imports:
+        if sinfo.schema.module in model_module.imported_modules:
             return False  # the model's module imports the schema's: re-basing would make a cycle
+        schema_module = self.ix.modules.get(sinfo.schema.module)
+        if schema_module is None or schema_module.imports_as(model_module) is None:
+            return False  # another service of a monorepo: it cannot import the model's module by name
         return sinfo.cls.qualname == f"{sinfo.schema.module}.{cls.name}"
 
     def _mbase_decl(self, a: Attr, sf, col: Column, model_attr: Attr) -> Decl:

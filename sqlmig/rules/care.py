@@ -72,12 +72,17 @@ def metadata_and_bases(ctx: Context) -> None:
                     ctx.emit("SQM213", facts.path, where.line, where.col, subject,
                              f"MetaData with {', '.join(used)}")
     used_bases = {info.model.base for info in ctx.models.values() if info.model.style == "sqlalchemy"}
-    bases = {q: line for q, line in ctx.ix.declarative_bases.items() if q in used_bases}
-    if len(bases) > 1:
+    by_root: dict[str, dict[str, int]] = {}  # the services of a monorepo each have a base of their own
+    for q, line in ctx.ix.declarative_bases.items():
+        if q in used_bases:
+            facts = ctx.ix.modules.get(q.rsplit(".", 1)[0])
+            by_root.setdefault(facts.package_root if facts else "", {})[q] = line
+    for bases in by_root.values():
+        if len(bases) < 2:
+            continue
         names = ", ".join(sorted(q.rsplit(".", 1)[-1] for q in bases))
         for q, line in bases.items():
-            module = q.rsplit(".", 1)[0]
-            facts = ctx.ix.modules.get(module)
+            facts = ctx.ix.modules.get(q.rsplit(".", 1)[0])
             ctx.emit("SQM214", facts.path if facts else "", line, 0, q, f"{len(bases)} declarative bases: {names}")
     for q, (cls, facts) in ctx.ix.classes.items():
         if any(ctx.ix.resolve(b.ref) == "sqlalchemy:MappedAsDataclass" for b in cls.bases):

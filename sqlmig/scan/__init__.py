@@ -59,8 +59,10 @@ def _too_deep(source: str) -> str | None:
 PREFILTER = True  # tests switch it off to prove it changes no result
 
 
-def scan_source(path: str, module: str, is_package: bool, data: bytes) -> ModuleFacts:
-    """Scan one file's bytes. Decoding and parse problems become ``error`` facts (SQM002/SQM001)."""
+def scan_source(path: str, module: str, is_package: bool, data: bytes, aliases: tuple = ()) -> ModuleFacts:
+    """Scan one file's bytes. Decoding and parse problems become ``error`` facts (SQM002/SQM001).
+    ``aliases``: ``(top-level name, prefix)`` pairs its absolute imports are read with (see
+    ``discover._namespaced``)."""
     try:
         source = decode(data)
     except DecodeError as exc:
@@ -82,7 +84,7 @@ def scan_source(path: str, module: str, is_package: bool, data: bytes) -> Module
         return ModuleFacts(path=path, module=module, error=("SQM001", f"cannot parse: {exc}".splitlines()[0], 1, 0))
     walk = not PREFILTER or any(token in source for token in BODY_TOKENS)
     try:
-        scanner = ModuleScanner(tree, module, is_package, walk_bodies=walk)
+        scanner = ModuleScanner(tree, module, is_package, walk_bodies=walk, aliases=aliases)
         try:
             spans = Spans(tree, source, scanner)
         except RecursionError:
@@ -90,7 +92,7 @@ def scan_source(path: str, module: str, is_package: bool, data: bytes) -> Module
         except Exception:  # noqa: BLE001 - the fast pass met a node it does not know: the stock pass
             spans = None
         if spans is None or spans.length != len(source) + (len(tree.default_newline) if source else 0):
-            scanner = ModuleScanner(tree, module, is_package, walk_bodies=walk)
+            scanner = ModuleScanner(tree, module, is_package, walk_bodies=walk, aliases=aliases)
             spans = Spans(tree, source, scanner, stock=True)
         return scanner.facts(path, source, spans)
     except RecursionError:

@@ -85,7 +85,8 @@ class ModuleScanner:
     """Collects nodes of interest through its hooks (driven by ``Spans``); ``facts()`` turns them into
     ``ModuleFacts``."""
 
-    def __init__(self, module_node: cst.Module, module: str, is_package: bool, walk_bodies: bool = True) -> None:
+    def __init__(self, module_node: cst.Module, module: str, is_package: bool, walk_bodies: bool = True,
+                 aliases: tuple[tuple[str, str], ...] = ()) -> None:
         self.tree = module_node
         self.walk_bodies = walk_bodies
         self.module = module
@@ -101,6 +102,8 @@ class ModuleScanner:
         self.active_loops: list[list] = []
         self.imported: set[str] = set()
         self.type_checking = 0
+        self.aliases = aliases
+        self.prefixes = dict(aliases)
 
     # ------------------------------------------------------------------ scopes
 
@@ -174,12 +177,13 @@ class ModuleScanner:
         if type(node.names) is cst.ImportStar:
             return
         for alias in node.names:
-            full = dotted(alias.name) or ""
+            full = self._absolute(dotted(alias.name) or "")
             self.imported.add(full)
             if alias.asname is not None and type(alias.asname.name) is cst.Name:
                 local, target = alias.asname.name.value, full
-            else:
-                local = target = full.split(".", 1)[0]
+            else:  # ``import app.models`` binds ``app`` (the prefixed package, with an alias)
+                local = (dotted(alias.name) or "").split(".", 1)[0]
+                target = self._absolute(local)
             if not self.stack:
                 self.resolver.bind(local, target)
                 self.bindings.append((node, local, "import", target, None, bool(self.type_checking)))
@@ -189,7 +193,7 @@ class ModuleScanner:
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         base = dotted(node.module) if node.module is not None else None
         level = len(node.relative)
-        source = module_of_relative(self.module, self.is_package, level, base) if level else (base or "")
+        source = module_of_relative(self.module, self.is_package, level, base) if level else self._absolute(base or "")
         if type(node.names) is cst.ImportStar:
             self.imported.add(source)
             return
@@ -206,6 +210,14 @@ class ModuleScanner:
                 self.bindings.append((node, local, "import", target, None, bool(self.type_checking)))
             elif local not in self.resolver.table:
                 self.resolver.bind(local, target)
+
+    def _absolute(self, name: str) -> str:
+        """An absolute import's module as the project names it (``discover._namespaced``)."""
+        if self.prefixes and name:  # ("", prefix) is the module's own prefix, not an import's
+            prefix = self.prefixes.get(name.split(".", 1)[0])
+            if prefix:
+                return f"{prefix}.{name}"
+        return name
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         ctx = self.stack[-1] if self.stack else None
@@ -369,6 +381,7 @@ class ModuleScanner:
         return ModuleFacts(
             path=path,
             module=self.module,
+            aliases=self.aliases,
             bindings=tuple(bindings),
             classes=classes,
             calls=tuple(calls),
