@@ -197,6 +197,7 @@ class ModuleFacts:
     # what this file's absolute imports mean: (top-level name, the prefix it gets); ("", prefix):
     # the prefix of this module's own name (``discover._namespaced``)
     aliases: tuple[tuple[str, str], ...] = ()
+    aliased: tuple[str, ...] = ()  # the names of ``aliases`` this file's own imports went through
 
     @property
     def package_root(self) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlmig.config import Config
 from sqlmig.discover import discover
 from sqlmig.migration.compare import compare_ddl, snapshot
+from sqlmig.rewrite.apply import compute
 from sqlmig.run import run
 from tests.conftest import write_tree
 
@@ -120,6 +121,17 @@ def test_an_analysed_folder_that_is_a_package_resolves_imports_run_from_it(tmp_p
     assert [m.qualname for m in r.result.models] == ["proj.app.models.User"]
     binding = r.result.index.bindings["proj.app.models"]["logging"]
     assert binding.target == "logging"
+    # the rewrite imports the new base the way the file imports its package: as run from inside it ...
+    assert "from app.db.base import SQLModelBase\n" in _rewritten(tmp_path / "proj")["app/models.py"]
+    # ... or by the package's full name
+    models = tmp_path / "proj" / "app" / "models.py"
+    models.write_text(models.read_text(encoding="utf-8").replace("from app.db", "from proj.app.db"), encoding="utf-8")
+    assert "from proj.app.db.base import SQLModelBase\n" in _rewritten(tmp_path / "proj")["app/models.py"]
+
+
+def _rewritten(root: Path) -> dict[str, str]:
+    r = run([str(root)], Config(), use_cache=False)
+    return {c.path: c.after.decode("utf-8") for c in compute(Path(r.root), r.result).changes}
 
 
 def test_verify_from_the_monorepo_root_says_it_compared_nothing(tmp_path):

@@ -143,9 +143,20 @@ class Planner:
                    or info.model.path == o or info.model.path.startswith(o.rstrip("/") + "/")
                    for o in self.only)
 
-    def _import_name(self, module: str) -> str:
+    def _import_name(self, module: str, importer: ModuleFacts | None) -> str:
+        """How ``importer`` imports project module ``module``: a monorepo service by its own names;
+        code that imports its package's modules as run from inside it (``from app.db import Base``
+        in package ``proj``) in that form, and otherwise by the full name."""
         target = self.ix.modules.get(module)
-        return target.import_name if target is not None else module
+        if target is not None and target.package_root:
+            return target.import_name
+        if importer is not None:
+            prefixes = dict(importer.aliases)
+            for top in importer.aliased:
+                prefix = prefixes.get(top)
+                if prefix and (module == f"{prefix}.{top}" or module.startswith(f"{prefix}.{top}.")):
+                    return module[len(prefix) + 1:]
+        return module
 
     def _free_name(self, modules: list[str], wanted: list[str]) -> str:
         taken = {n for m in modules for n in self.ix.bindings.get(m, {})}
@@ -305,7 +316,8 @@ class Planner:
         if migrating:
             self._emit(migrating, plans, decls, users)
         for edit in self.files.values():  # a monorepo's service imports its own modules without the prefix
-            edit.imports = {(self._import_name(mod), name) for mod, name in edit.imports}
+            importer = self.ix.modules.get(edit.module)
+            edit.imports = {(self._import_name(mod, importer), name) for mod, name in edit.imports}
         first_party = frozenset(f.import_name.split(".", 1)[0] for f in self.ix.modules.values())
         return Plan(list(plans.values()), self.files, first_party, self.ix)
 

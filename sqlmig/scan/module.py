@@ -104,6 +104,7 @@ class ModuleScanner:
         self.type_checking = 0
         self.aliases = aliases
         self.prefixes = dict(aliases)
+        self.aliased: set[str] = set()
 
     # ------------------------------------------------------------------ scopes
 
@@ -214,8 +215,10 @@ class ModuleScanner:
     def _absolute(self, name: str) -> str:
         """An absolute import's module as the project names it (``discover._namespaced``)."""
         if self.prefixes and name:  # ("", prefix) is the module's own prefix, not an import's
-            prefix = self.prefixes.get(name.split(".", 1)[0])
+            top = name.split(".", 1)[0]
+            prefix = self.prefixes.get(top)
             if prefix:
+                self.aliased.add(top)
                 return f"{prefix}.{name}"
         return name
 
@@ -382,6 +385,7 @@ class ModuleScanner:
             path=path,
             module=self.module,
             aliases=self.aliases,
+            aliased=tuple(sorted(self.aliased)),
             bindings=tuple(bindings),
             classes=classes,
             calls=tuple(calls),
