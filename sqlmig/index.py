@@ -31,7 +31,8 @@ class Index:
         for facts in self.modules.values():
             table: dict[str, Binding] = {}
             for b in facts.bindings:
-                # the first definition wins over TYPE_CHECKING-only imports; later rebinding wins otherwise
+                # the first definition wins over TYPE_CHECKING-only ones and except-handler fallbacks;
+                # later rebinding wins otherwise
                 if b.name not in table or not b.type_checking:
                     table[b.name] = b
             self.bindings[facts.module] = table

@@ -177,6 +177,7 @@ class Binding:
     kind: str  # import | assign | alias | class | def
     target: str | None = None  # import: the qualified name imported
     value: Expr | None = None  # assign / alias
+    # seen only by type checkers, or an ``except`` handler's fallback: does not replace an earlier binding
     type_checking: bool = False
 
 

@@ -305,3 +305,62 @@ def test_colliding_module_names_do_not_hide_each_other(project):
     })
     assert [(m.qualname, m.path) for m in r.models] == [("svc_a.models.Invoice", "svc_a/models.py"),
                                                         ("svc_b.models.Parcel", "svc_b/models.py")]
+
+
+def test_the_branch_that_runs_wins_over_type_checking_and_import_fallbacks(project):
+    """Regression: the ``else`` of ``if TYPE_CHECKING:`` counted as type-checking only, so
+    ``Base = Any`` won and no model was found; and an ``except ImportError:`` fallback ``def``
+    replaced the import it stands in for, so every ``mapped_column`` column was lost."""
+    r = project({
+        "app/__init__.py": "",
+        "app/base.py": """
+            from typing import TYPE_CHECKING, Any
+
+            from sqlalchemy.orm import declarative_base
+
+            if TYPE_CHECKING:
+                Base = Any
+            elif False:
+                Base = None
+            else:
+                Base = declarative_base()
+            """,
+        "app/models.py": """
+            from typing import TYPE_CHECKING
+
+            from sqlalchemy import Integer, String
+            from sqlalchemy.orm import Mapped
+
+            from app.base import Base
+
+            try:
+                from sqlalchemy.orm import mapped_column
+            except ImportError:
+                def mapped_column(*args, **kwargs):
+                    from sqlalchemy import Column
+                    return Column(*args, **kwargs)
+
+            try:
+                from pydantic import EmailStr
+            except ImportError:
+                class EmailStr(str):
+                    pass
+
+            if TYPE_CHECKING:
+                from app.other import Hint
+            else:
+                Hint = object
+
+
+            class Permission(Base):
+                __tablename__ = "permissions"
+                id: Mapped[int] = mapped_column(Integer, primary_key=True)
+                name: Mapped[str] = mapped_column(String(100), unique=True)
+            """,
+    })
+    assert [m.qualname for m in r.models] == ["app.models.Permission"]
+    assert sorted(_cols(r.models[0])) == ["id", "name"]
+    bindings = r.index.bindings["app.models"]
+    assert (bindings["mapped_column"].kind, bindings["mapped_column"].target) == ("import", "sqlalchemy:mapped_column")
+    assert (bindings["EmailStr"].kind, bindings["EmailStr"].target) == ("import", "pydantic:EmailStr")
+    assert bindings["Hint"].kind == "assign"  # what runs: the else branch

@@ -102,6 +102,8 @@ class ModuleScanner:
         self.active_loops: list[list] = []
         self.imported: set[str] = set()
         self.type_checking = 0
+        self.tc_ifs: list[list] = []  # [if node, whether its body still counts] of ``if TYPE_CHECKING:``
+        self.excepts = 0  # depth of ``except`` handlers: fallbacks that do not replace what the try bound
         self.aliases = aliases
         self.prefixes = dict(aliases)
         self.aliased: set[str] = set()
@@ -159,20 +161,55 @@ class ModuleScanner:
 
     # ------------------------------------------------------------------ bindings
 
+    def _secondary(self) -> bool:
+        """Whether a module-level binding here does not replace an earlier one: it is seen only by
+        type checkers (``if TYPE_CHECKING:``), or is the fallback of ``try: from x import y /
+        except ImportError: def y(...)``, where the import is what runs."""
+        return bool(self.type_checking or self.excepts)
+
+    def _kept(self, local: str) -> bool:
+        """An ``except`` handler's binding of a name the module bound before: the resolver keeps that."""
+        return bool(self.excepts) and local in self.resolver.table
+
     def _bind_def(self, node: cst.CSTNode, name: str, kind: str) -> None:
-        self.resolver.define(name)
-        self.bindings.append((node, name, kind, None, None, bool(self.type_checking)))
+        if not self._kept(name):
+            self.resolver.define(name)
+        self.bindings.append((node, name, kind, None, None, self._secondary()))
 
     def visit_If(self, node: cst.If) -> None:
+        if self.tc_ifs and self.tc_ifs[-1][0].orelse is node:  # ``elif``: the TYPE_CHECKING body is over
+            self._leave_tc_body()
         test = dotted(node.test) if type(node.test) in (cst.Name, cst.Attribute) else None
         if test and test.rsplit(".", 1)[-1] == "TYPE_CHECKING":
             self.type_checking += 1
+            self.tc_ifs.append([node, True])
+
+    def visit_Else(self, node: cst.Else) -> None:
+        if self.tc_ifs and self.tc_ifs[-1][0].orelse is node:  # what runs: not the type checkers' branch
+            self._leave_tc_body()
+
+    def _leave_tc_body(self) -> None:
+        entry = self.tc_ifs[-1]
+        if entry[1]:
+            entry[1] = False
+            self.type_checking -= 1
 
     def leave_If(self, original_node: cst.If) -> None:
-        test = original_node.test
-        name = dotted(test) if type(test) in (cst.Name, cst.Attribute) else None
-        if name and name.rsplit(".", 1)[-1] == "TYPE_CHECKING":
-            self.type_checking -= 1
+        if self.tc_ifs and self.tc_ifs[-1][0] is original_node:
+            self._leave_tc_body()
+            self.tc_ifs.pop()
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self.excepts += 1
+
+    def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
+        self.excepts -= 1
+
+    def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
+        self.excepts += 1
+
+    def leave_ExceptStarHandler(self, original_node: cst.ExceptStarHandler) -> None:
+        self.excepts -= 1
 
     def visit_Import(self, node: cst.Import) -> None:
         if type(node.names) is cst.ImportStar:
@@ -186,8 +223,9 @@ class ModuleScanner:
                 local = (dotted(alias.name) or "").split(".", 1)[0]
                 target = self._absolute(local)
             if not self.stack:
-                self.resolver.bind(local, target)
-                self.bindings.append((node, local, "import", target, None, bool(self.type_checking)))
+                if not self._kept(local):
+                    self.resolver.bind(local, target)
+                self.bindings.append((node, local, "import", target, None, self._secondary()))
             elif local not in self.resolver.table:
                 self.resolver.bind(local, target)
 
@@ -207,8 +245,9 @@ class ModuleScanner:
             self.imported.add(source)
             self.imported.add(target)  # ``from pkg import submodule``
             if not self.stack:
-                self.resolver.bind(local, target)
-                self.bindings.append((node, local, "import", target, None, bool(self.type_checking)))
+                if not self._kept(local):
+                    self.resolver.bind(local, target)
+                self.bindings.append((node, local, "import", target, None, self._secondary()))
             elif local not in self.resolver.table:
                 self.resolver.bind(local, target)
 
@@ -238,8 +277,9 @@ class ModuleScanner:
 
     def _assign(self, stmt, ctx, name, annotation, value) -> None:
         if ctx is None:
-            self.resolver.define(name)
-            self.bindings.append((stmt, name, "assign", None, value, bool(self.type_checking)))
+            if not self._kept(name):
+                self.resolver.define(name)
+            self.bindings.append((stmt, name, "assign", None, value, self._secondary()))
         elif isinstance(ctx, _ClassCtx):
             ctx.attrs.append((stmt, name, annotation, value))
         elif value is not None:
