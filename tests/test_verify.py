@@ -124,3 +124,33 @@ def test_code_that_does_not_import_is_exit_2(blog):
 def test_not_a_git_work_tree_is_exit_2(tmp_path):
     proc = sqlmig("verify", str(tmp_path), cwd=tmp_path)
     assert proc.returncode == 2 and proc.stderr.startswith("sqlmig: error: git rev-parse")
+
+
+def test_a_project_that_prints_when_imported_is_described_all_the_same(tmp_path):
+    """Regression: a module printing at import (a banner, logging to stdout) wrote into the
+    snapshot's JSON on stdout, and verify failed with an internal JSONDecodeError."""
+    from sqlmig.migration.compare import snapshot
+    from tests.conftest import write_tree
+
+    write_tree(tmp_path, {
+        "app/__init__.py": "print('loading app')\n",
+        "app/models.py": """
+            import os
+            import sys
+
+            from sqlalchemy import Column, Integer
+            from sqlalchemy.orm import declarative_base
+
+            print("models loaded")
+            sys.stdout.flush()
+            os.write(1, b"and straight to the file descriptor\\n")
+            Base = declarative_base()
+
+
+            class Thing(Base):
+                __tablename__ = "things"
+                id = Column(Integer, primary_key=True)
+            """,
+    })
+    described = snapshot(tmp_path)
+    assert list(described["tables"]) == ["things"] and described["modules"] == ["app", "app.models"]

@@ -222,6 +222,11 @@ def render(root: Path, url: str) -> dict:
 
 def main(argv: list[str]) -> int:
     root = Path(argv[0]).resolve()
+    # the result goes out on the real stdout; the project's own prints (a banner, logging set to
+    # stdout), at import or later, go to stderr instead of into the JSON document
+    sys.stdout.flush()
+    result = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
     try:
         if len(argv) == 3 and argv[1] == "--create":
             data = create(root, argv[2])
@@ -240,7 +245,8 @@ def main(argv: list[str]) -> int:
         where = f" ({last.filename}:{last.lineno})" if last else ""
         print(f"{type(exc).__name__}: {exc}{where}".splitlines()[0], file=sys.stderr)
         return 2
-    json.dump(data, sys.stdout, sort_keys=True)
+    with result:
+        json.dump(data, result, sort_keys=True)
     return 0
 
 
