@@ -446,6 +446,54 @@ def test_sqm307_sensitive_response_model(project):
     assert codes(r, "SQM307") == [("app/schemas.py", 5, S + "UserInDB.hashed_password")]
 
 
+def test_sqm307_skips_names_that_hold_no_secret(project):
+    """Regression: any name with ``token`` in it was a secret sent to clients (an error), pagination
+    cursors and token types included."""
+    r = project(tree(
+        """
+        from pydantic import BaseModel
+
+        class Page(BaseModel):
+            next_page_token: str | None
+            token_type: str
+            access_token: str
+            password_min_length: int
+            OAUTH_TOKEN_ENDPOINT_AUTH_METHOD: str
+            api_key: str
+        """,
+        models=USAGE_MODELS,
+        **{"app/api.py": """
+            from fastapi import APIRouter
+            from app.schemas import Page
+
+            router = APIRouter()
+
+
+            @router.get("/page", response_model=Page)
+            def page():
+                ...
+            """},
+    ))
+    assert codes(r, "SQM307") == [("app/schemas.py", 6, S + "Page.access_token"), ("app/schemas.py", 9, S + "Page.api_key")]
+
+
+def test_sqm302_leaves_alembic_s_plain_sql_alone(project):
+    """Regression: ``op.execute("...")`` in every migration was a warning; Alembic takes plain SQL there."""
+    r = project(tree("from pydantic import BaseModel\n", models=USAGE_MODELS, **{
+        "migrations/versions/0001_seed.py": """
+            from alembic import context, op
+            import alembic
+
+
+            def upgrade():
+                op.execute("UPDATE users SET name = 'x'")
+                context.execute("DELETE FROM users")
+                alembic.op.execute("SELECT 1")
+                op.get_bind().execute("SELECT 1")
+            """}))
+    assert [(f.path, f.line) for f in r.findings if f.code == "SQM302"] == [("migrations/versions/0001_seed.py", 9)]
+
+
 def test_sqm309_unindexed_foreign_key(project):
     r = project(tree("from pydantic import BaseModel\n", models=POST_MODEL.replace(", index=True", "")))
     assert codes(r, "SQM309") == [("app/models.py", 13, "app.models.Post.author_id")]

@@ -33,7 +33,7 @@ from sqlmig.rewrite.fields import (
     relationship_field,
     table_field,
 )
-from sqlmig.rules.practice import SENSITIVE
+from sqlmig.rules.practice import is_sensitive
 from sqlmig.types import family
 
 # pydantic Field arguments that sqlmodel.Field takes with the same meaning
@@ -445,7 +445,7 @@ class Planner:
             for a in sinfo.cls.attrs:
                 col = columns.get(a.name)
                 sf = fields.get(a.name)
-                if col is None or sf is None or a.name not in attrs or SENSITIVE.search(a.name):
+                if col is None or sf is None or a.name not in attrs or is_sensitive(a.name):
                     continue
                 try:
                     decl = self._mbase_decl(a, sf, col, attrs[a.name])

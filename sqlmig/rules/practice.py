@@ -12,6 +12,15 @@ SENSITIVE = re.compile(
     r"(^|_)(password|passwd|pwd|secret|token|api_?key|apikey|private_key|secret_key|salt|otp_secret|ssn)(_|$)",
     re.IGNORECASE,
 )
+# names that contain such a word but hold no secret: a pagination cursor, a token's type or URL, a
+# limit or a setting about passwords
+NOT_SECRET = re.compile(
+    r"(^|_)(page|next|prev|previous|cursor|continuation|pagination|max|min|num)_tokens?(_|$)"
+    r"|(password|passwd|pwd|secret|token|api_?key|apikey)_((min|max)_)?(type|types|url|uri|endpoint|threshold|count|limit|"
+    r"length|size|expires|expiry|expires_at|expires_in|ttl|lifetime|kind|method|name|hint|policy|usage|budget|"
+    r"header)(_|$)",
+    re.IGNORECASE,
+)
 DBAPI = re.compile(r"cursor|dbapi|raw|(^|[._])cur$", re.IGNORECASE)
 QUERY_CALLS = frozenset({"query", "execute", "scalars", "exec"})
 EAGER_LAZY = frozenset({"selectin", "joined", "subquery", "immediate", "raise", "raise_on_sql", "noload",
@@ -31,6 +40,15 @@ def _dynamic_sql(expr: Expr) -> str | None:
     return None
 
 
+def is_sensitive(name: str) -> bool:
+    """Whether a field's name says it holds a secret (a password, a token, a key)."""
+    return bool(SENSITIVE.search(name)) and not NOT_SECRET.search(name)
+
+
+# Alembic's ``op.execute`` and ``context.execute`` take plain SQL strings by design
+PLAIN_SQL_RECEIVERS = frozenset({"alembic:op", "alembic:context"})
+
+
 @check
 def raw_sql(ctx: Context) -> None:
     for facts in ctx.ix.modules.values():
@@ -47,7 +65,8 @@ def raw_sql(ctx: Context) -> None:
                 if how:
                     ctx.emit("SQM308", facts.path, call.line, call.col, call.scope,
                              f"SQL passed to {call.name}() built with {how}")
-                elif arg.kind == "str" and _looks_like_sql(arg.value) and not DBAPI.search(call.receiver.text):
+                elif arg.kind == "str" and _looks_like_sql(arg.value) and not DBAPI.search(call.receiver.text) \
+                        and ctx.ix.resolve(call.receiver.ref) not in PLAIN_SQL_RECEIVERS:
                     ctx.emit("SQM302", facts.path, call.line, call.col, call.scope,
                              f"plain SQL string passed to {call.name}() without text()")
 
@@ -172,7 +191,7 @@ def sensitive_response(ctx: Context) -> None:
                     used.setdefault(ref, call.scope)
     for schema, route in sorted(used.items()):
         for f in ctx.schemas[schema].schema.fields:
-            if SENSITIVE.search(f.name):
+            if is_sensitive(f.name):
                 ctx.emit("SQM307", ctx.path_of(f.owner), f.line, f.col, f"{f.owner}.{f.name}",
                          f"{f.name} is sent to clients: {schema.rsplit('.', 1)[-1]} is the response_model of "
                          f"{route.rsplit('.', 1)[-1]}")
