@@ -14,6 +14,11 @@ NOT_SCHEMAS = frozenset({"pydantic_settings:BaseSettings", "pydantic:BaseSetting
 TYPE_ROOTS = frozenset({"sqlalchemy:TypeDecorator", "sqlalchemy:UserDefinedType", "sqlalchemy:TypeEngine"})
 
 
+def is_revision(bindings: dict[str, Binding]) -> bool:
+    """An Alembic revision script: ``revision`` and ``down_revision`` assigned at module level."""
+    return all(name in bindings and bindings[name].kind == "assign" for name in ("revision", "down_revision"))
+
+
 def is_external(ref: str | None) -> bool:
     return bool(ref) and ":" in ref
 
@@ -28,6 +33,7 @@ class Index:
         self.all_modules = modules
         self.bindings: dict[str, dict[str, Binding]] = {}
         self.classes: dict[str, tuple[ClassFact, ModuleFacts]] = {}
+        self.revisions: set[str] = set()  # Alembic revision scripts
         for facts in self.modules.values():
             table: dict[str, Binding] = {}
             for b in facts.bindings:
@@ -36,6 +42,9 @@ class Index:
                 if b.name not in table or not b.type_checking:
                     table[b.name] = b
             self.bindings[facts.module] = table
+            if is_revision(table):  # its classes are a snapshot of the schema back then, not the app's
+                self.revisions.add(facts.module)
+                continue
             for cls in facts.classes:
                 self.classes[cls.qualname] = (cls, facts)
                 for inner in cls.inner:

@@ -663,3 +663,59 @@ class Note(Base):
     text = (root / "app/models.py").read_text(encoding="utf-8")
     assert "class Note(SQLModelBase, table=True):" in text and "class Parent(Base):" in text
     assert snapshot(root)["tables"].keys() == {"parents", "kids", "notes"}  # imports and maps
+
+
+def test_alembic_revision_scripts_are_history_not_models(tmp_path):
+    """Regression: a revision's frozen snapshot model (a data migration's ``Base`` and ``Slice``)
+    counted as one of the app's models: a second declarative base (SQM214), env.py "never imports"
+    the revision (SQM306), and the rewrite moved the old revision to SQLModel."""
+    root = write_tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/db.py": DB,
+        "app/models.py": """
+            from sqlalchemy import Column, Integer, String
+
+            from app.db import Base
+
+
+            class Slice(Base):
+                __tablename__ = "slices"
+                id = Column(Integer, primary_key=True)
+                slug = Column(String(250))
+            """,
+        "migrations/env.py": """
+            from alembic import context
+
+            from app.db import Base
+            import app.models
+
+            target_metadata = Base.metadata
+            """,
+        "migrations/versions/0002_backfill.py": '''
+            """Backfill slugs."""
+            from alembic import op
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import Session, declarative_base
+
+            revision = "0002"
+            down_revision = "0001"
+
+            Base = declarative_base()
+
+
+            class Slice(Base):
+                __tablename__ = "slices"
+                id = Column(Integer, primary_key=True)
+                slug = Column(String(250))
+
+
+            def upgrade():
+                session = Session(bind=op.get_bind())
+                for s in session.query(Slice):
+                    s.slug = s.slug.lower()
+            ''',
+    })
+    r = run([str(root)], Config(), use_cache=False)
+    assert [m.qualname for m in r.result.models] == ["app.models.Slice"]
+    assert {f.code for f in r.result.findings} & {"SQM214", "SQM306"} == set()
+    assert sorted(rewrite_tree(root)) == ["app/db.py", "app/models.py"]
