@@ -55,22 +55,29 @@ def _excluded(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
     return match is not None and (match(name) is not None or match(rel) is not None)
 
 
-def _package_parts(directory: Path, cache: dict[Path, tuple[str, ...]]) -> tuple[str, ...]:
-    """The dotted path of a folder: its name and its parents' while they are packages."""
+def _package_parts(directory: Path, cache: dict[Path, tuple[str, ...]], root: Path | None = None) -> tuple[str, ...]:
+    """The dotted path of a folder: its name and its parents' while they are packages. Below
+    ``root``, a folder without ``__init__.py`` inside a package is part of the name too: Python
+    imports ``pkg/internal/db.py`` as ``pkg.internal.db`` (a namespace package in a package)."""
     parts = cache.get(directory)
     if parts is None:
-        chain: list[str] = []
-        d = directory
-        while (d / "__init__.py").is_file() and d.parent != d:
-            chain.append(d.name)
-            d = d.parent
-        parts = cache[directory] = tuple(reversed(chain))
+        if root is not None and root in directory.parents:
+            above = _package_parts(directory.parent, cache, root)
+            parts = (*above, directory.name) if above or (directory / "__init__.py").is_file() else ()
+        else:
+            chain: list[str] = []
+            d = directory
+            while (d / "__init__.py").is_file() and d.parent != d:
+                chain.append(d.name)
+                d = d.parent
+            parts = tuple(reversed(chain))
+        cache[directory] = parts
     return parts
 
 
-def _module_for(abspath: Path, cache: dict[Path, tuple[str, ...]]) -> tuple[str, bool]:
+def _module_for(abspath: Path, cache: dict[Path, tuple[str, ...]], root: Path | None = None) -> tuple[str, bool]:
     """Walk up while the parent folder is a package: ``a/b/c.py`` -> ``a.b.c``."""
-    parts = _package_parts(abspath.parent, cache)
+    parts = _package_parts(abspath.parent, cache, root)
     stem = abspath.stem
     if stem == "__init__":
         return ".".join(parts), True
@@ -105,7 +112,7 @@ def source_file(path: Path, root: Path, src: tuple[Path, ...] = (),
         rel = path.relative_to(root).as_posix()
     except ValueError:
         rel = path.name
-    module, is_package = _module_in_src(path, src) or _module_for(path, {} if cache is None else cache)
+    module, is_package = _module_in_src(path, src) or _module_for(path, {} if cache is None else cache, root)
     return SourceFile(str(path), rel, module, is_package)
 
 
@@ -205,9 +212,10 @@ def _walk_named(top: Path, root: Path, patterns: tuple[str, ...], cache: dict[Pa
                 if name == "__init__.py" and entry.is_file():
                     package = True
         if parent_parts is None:  # the top folder: walk up through its parents
-            parts = _package_parts(Path(dirpath), cache)
+            parts = _package_parts(Path(dirpath), cache, root)
         else:
-            parts = (*parent_parts, os.path.basename(dirpath)) if package else ()
+            # a folder without __init__.py in a package is a namespace package in it (see _package_parts)
+            parts = (*parent_parts, os.path.basename(dirpath)) if package or parent_parts else ()
             cache[Path(dirpath)] = parts
         for name in sorted(files):
             yield os.path.join(dirpath, name), f"{rel_dir}/{name}" if rel_dir else name, name, parts

@@ -12,7 +12,7 @@ def _tree(base):
         "top.py",
         "pkg/__init__.py", "pkg/models.py",
         "pkg/sub/__init__.py", "pkg/sub/deep.py",
-        "pkg/gap/loose.py",  # no __init__.py: a new top-level name
+        "pkg/gap/loose.py",  # no __init__.py: a namespace package inside pkg
         "pkg/gap/inner/__init__.py", "pkg/gap/inner/x.py",
         "pkg/build/skipped.py",  # a default exclude
         "notes/readme.txt",
@@ -27,7 +27,7 @@ def _tree(base):
     (base / "pkg" / "dangling.py").symlink_to(base / "missing.py")
     (base / "pkg" / "sub" / "loop").symlink_to(base, target_is_directory=True)
     (base / "pkg" / "fake_init").mkdir()
-    (base / "pkg" / "fake_init" / "__init__.py").mkdir()  # a folder, so fake_init is no package
+    (base / "pkg" / "fake_init" / "__init__.py").mkdir()  # a folder: fake_init is a namespace package
     (base / "pkg" / "fake_init" / "y.py").write_text("y = 1\n", encoding="utf-8")
     os.mkfifo(base / "pkg" / "pipe.txt")
 
@@ -37,13 +37,14 @@ def test_walk_names_modules_by_package_folders(tmp_path):
     root, files = discover([str(tmp_path)])
     assert root == tmp_path.resolve()
     got = [(f.relpath, f.module, f.is_package) for f in files]
+    # Python imports pkg/gap/loose.py as pkg.gap.loose: a folder in a package needs no __init__.py
     assert got == [
         ("dir.py/inside.py", "inside", False),
         ("pkg/__init__.py", "pkg", True),
-        ("pkg/fake_init/y.py", "y", False),
-        ("pkg/gap/inner/__init__.py", "inner", True),
-        ("pkg/gap/inner/x.py", "inner.x", False),
-        ("pkg/gap/loose.py", "loose", False),
+        ("pkg/fake_init/y.py", "pkg.fake_init.y", False),
+        ("pkg/gap/inner/__init__.py", "pkg.gap.inner", True),
+        ("pkg/gap/inner/x.py", "pkg.gap.inner.x", False),
+        ("pkg/gap/loose.py", "pkg.gap.loose", False),
         ("pkg/linked.py", "pkg.linked", False),
         ("pkg/models.py", "pkg.models", False),
         ("pkg/sub/__init__.py", "pkg.sub", True),
@@ -68,4 +69,4 @@ def test_overlapping_paths_and_user_excludes(tmp_path):
     # relative to the folder both paths share; excludes apply to files given by name too (pre-commit
     # passes every staged file)
     assert [(f.relpath, f.module) for f in files] == [
-        ("__init__.py", "pkg"), ("fake_init/y.py", "y"), ("models.py", "pkg.models")]
+        ("__init__.py", "pkg"), ("fake_init/y.py", "pkg.fake_init.y"), ("models.py", "pkg.models")]

@@ -364,3 +364,24 @@ def test_the_branch_that_runs_wins_over_type_checking_and_import_fallbacks(proje
     assert (bindings["mapped_column"].kind, bindings["mapped_column"].target) == ("import", "sqlalchemy:mapped_column")
     assert (bindings["EmailStr"].kind, bindings["EmailStr"].target) == ("import", "pydantic:EmailStr")
     assert bindings["Hint"].kind == "assign"  # what runs: the else branch
+
+
+def test_a_folder_without_init_inside_a_package_is_part_of_the_name(project):
+    """Regression (open-webui's layout): ``open_webui/internal/`` has no ``__init__.py``, Python
+    imports its ``db.py`` as ``open_webui.internal.db``; it was named ``db``, so the base imported
+    by that name was never found (2 of 46 models)."""
+    r = project({
+        "open_webui/__init__.py": "",
+        "open_webui/internal/db.py": "from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n",
+        "open_webui/models/notes.py": """
+            from sqlalchemy import Column, Text
+
+            from open_webui.internal.db import Base
+
+
+            class Note(Base):
+                __tablename__ = "note"
+                id = Column(Text, primary_key=True)
+            """,
+    })
+    assert [m.qualname for m in r.models] == ["open_webui.models.notes.Note"]
