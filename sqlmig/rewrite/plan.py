@@ -14,6 +14,7 @@ For every model without blockers:
 
 from __future__ import annotations
 
+import ast
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from sqlmig.analyze import Result
 from sqlmig.build_models import ModelInfo
 from sqlmig.build_schemas import SchemaInfo
 from sqlmig.index import Index
-from sqlmig.ir import Attr, Column, Expr, ModuleFacts
+from sqlmig.ir import Attr, ClassFact, Column, Expr, ModuleFacts
 from sqlmig.rewrite.fields import (
     ColumnSpec,
     Decl,
@@ -106,6 +107,47 @@ def _names(expr: Expr | None) -> set[str]:
             head = e.text.split(".", 1)[0].split("(", 1)[0].split("[", 1)[0].strip()
             if head.isidentifier():
                 out.add(head)
+    return out
+
+
+def _class_scope_reads(text: str) -> set[str]:
+    """Names an expression of a class body looks up when the class body runs (lambda bodies and the inner
+    parts of comprehensions run in their own scope, which does not see the class body's names)."""
+    try:
+        tree = ast.parse(f"(\n{text}\n)", mode="eval")
+    except SyntaxError:
+        return set()
+    out: set[str] = set()
+    stack: list[ast.AST] = [tree.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            out.add(node.id)
+        elif isinstance(node, ast.Lambda):
+            stack.extend(d for d in (*node.args.defaults, *node.args.kw_defaults) if d is not None)
+        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            stack.append(node.generators[0].iter)
+        else:
+            stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def _body_references(cls: ClassFact, moved: set[str]) -> list[str]:
+    """Statements of a class body that read a name an earlier statement of the same body binds, where either
+    is a column or relationship (``moved``): the rewrite retypes those into ``Field``/``Relationship``
+    declarations or moves them into another class, so ``Index(func.lower(sku))`` in ``__table_args__``, a
+    ``column_property(a + b)`` or a ``primaryjoin=id == ...`` would read a FieldInfo or a name that is gone."""
+    events = sorted([(a.line, a.col, a.name, a.value, a.value is not None) for a in cls.attrs]
+                    + [(m.line, m.col, m.name, None, True) for m in cls.methods], key=lambda e: (e[0], e[1]))
+    bound: set[str] = set()
+    out: list[str] = []
+    for _, _, name, value, binds in events:
+        reads = _class_scope_reads(value.text) & bound if value is not None else set()
+        reads = sorted(r for r in reads if name in moved or r in moved)
+        if reads:
+            out.append(f"{name} refers to the class attribute{'s' if len(reads) > 1 else ''} {', '.join(reads)}")
+        if binds:  # an annotation without a value binds nothing
+            bound.add(name)
     return out
 
 
@@ -205,6 +247,9 @@ class Planner:
                 if extra_bases or owner_cls.methods or owner_cls.decorators or owner_cls.keywords:
                     reasons.append(f"mixin {_simple(owner)} is more than columns")
                     continue
+            moved = {c.attr for c in m.columns if c.owner == owner} | {r.attr for r in m.relationships
+                                                                       if r.owner == owner}
+            reasons.extend(_body_references(owner_cls, moved))
             for attr in owner_cls.attrs:
                 if attr.name.startswith("__") and attr.name.endswith("__"):
                     if attr.name == "__table__":
