@@ -11,6 +11,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from sqlmig.migration.compare import compare_ddl, snapshot
 from tests.conftest import write_tree
 from tests.test_rewrite import DB, cli
@@ -92,3 +94,141 @@ def _block(source: str, start: str, end: str) -> str:
     """The dedented text of ``source`` from the line ``start`` up to the line ``end``."""
     text = textwrap.dedent(source)
     return text[text.index(start):text.index(end)]
+
+
+SHADOWS = {
+    # ``import datetime`` stays bound to the module: the annotation keeps its qualified name and the
+    # inferred sa_type is imported by name
+    "datetime_module": ("""
+        import datetime
+
+        from sqlalchemy import String, func
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        from app.db import Base
+
+
+        class Event(Base):
+            __tablename__ = "events"
+
+            id: Mapped[int] = mapped_column(primary_key=True)
+            title: Mapped[str] = mapped_column(String(100))
+            created_at: Mapped[datetime.datetime] = mapped_column(server_default=func.now())
+        """, ["import datetime\n\nfrom sqlalchemy import DateTime, func\nfrom sqlmodel import Field\n",
+              '    created_at: datetime.datetime = Field(sa_type=DateTime, sa_column_kwargs={"server_default": '
+              'func.now()})\n']),
+    # ``import time`` is read by a default: datetime's time comes from a qualified import
+    "time_module": ("""
+        import time
+
+        from sqlalchemy import Column, Float, Integer, Time
+
+        from app.db import Base
+
+
+        class Store(Base):
+            __tablename__ = "stores"
+
+            id = Column(Integer, primary_key=True)
+            opens_at = Column(Time)
+            created = Column(Float, default=time.time, nullable=False)
+        """, ["import datetime\nimport time\n\nfrom sqlmodel import Field\n",
+              "    opens_at: datetime.time | None\n",
+              '    created: float = Field(sa_column_kwargs={"default": time.time})\n']),
+    # ``UUID`` is PostgreSQL's type (the sa_type keeps it), ``import uuid`` names Python's
+    "uuid_module": ("""
+        import uuid
+
+        from sqlalchemy import Column
+        from sqlalchemy.dialects.postgresql import UUID
+
+        from app.db import Base
+
+
+        class Account(Base):
+            __tablename__ = "accounts"
+
+            id = Column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+        """, ['    id: uuid.UUID = Field(primary_key=True, sa_type=UUID(as_uuid=True), sa_column_kwargs={"default": '
+              'uuid.uuid4})\n', "import uuid\n\nfrom sqlalchemy.dialects.postgresql import UUID\n"]),
+    # ``UUID`` and ``uuid`` are both taken: Python's UUID comes under a free alias
+    "uuid_alias": ("""
+        from uuid import uuid4
+
+        from sqlalchemy import Column
+        from sqlalchemy.dialects.postgresql import UUID
+
+        from app.db import Base
+
+
+        def uuid():
+            return uuid4()
+
+
+        class Account(Base):
+            __tablename__ = "accounts"
+
+            id = Column(UUID(as_uuid=True), primary_key=True, default=uuid)
+        """, ["from uuid import UUID as UUID_, uuid4\n",
+              '    id: UUID_ = Field(primary_key=True, sa_type=UUID(as_uuid=True), sa_column_kwargs={"default": '
+              'uuid})\n']),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SHADOWS))
+def test_added_imports_never_rebind_a_name_the_module_uses(tmp_path, case):
+    """Every name the rewrite adds (annotation types, inferred SQL types, Field) is spelled against what the
+    module binds: an existing binding of the same object first, then the bare name, a qualified module
+    import, a free alias; the module's own names keep meaning what they meant."""
+    models, expected = SHADOWS[case]
+    lines, out, _ = _rewrite(tmp_path, models)
+    assert len(lines) == 1 and lines[0].startswith("migrate "), lines
+    for text in expected:
+        assert text in out
+
+
+def test_annotations_never_read_a_class_attribute(tmp_path):
+    """A column named like a type (``date``) binds that name in the class body, where the annotations of the
+    same and later statements look it up first: those annotations name the type through the module
+    (a qualified import), in the table model and in the shared base built from the schema alike."""
+    lines, out, schemas = _rewrite(tmp_path, """
+        from sqlalchemy import Column, Date, Integer, String
+
+        from app.db import Base
+
+
+        class Shift(Base):
+            __tablename__ = "shifts"
+
+            id = Column(Integer, primary_key=True)
+            date = Column(Date, nullable=False, index=True)
+            until = Column(Date)
+            note = Column(String(200))
+
+
+        class Leave(Base):
+            __tablename__ = "leaves"
+
+            id = Column(Integer, primary_key=True)
+            date = Column(Date, nullable=False, index=True)
+            back = Column(Date)
+        """, """
+        from datetime import date
+        from typing import Optional
+
+        from pydantic import BaseModel
+
+
+        class LeaveCreate(BaseModel):
+            date: date
+            back: Optional[date] = None
+        """)
+    assert lines == ["migrate app.models.Leave (app/models.py) sharing date, back via LeaveBase with LeaveCreate",
+                     "migrate app.models.Shift (app/models.py)"]
+    assert out.startswith("import datetime\nfrom typing import Optional\n\nfrom sqlmodel import Field\n")
+    assert ("    date: datetime.date = Field(index=True)\n"
+            "    until: datetime.date | None\n"
+            "    note: str | None = Field(max_length=200)\n") in out
+    assert ("    date: datetime.date = Field(index=True)\n"
+            "    back: Optional[datetime.date] = None\n") in out
+    assert "class LeaveCreate(LeaveBase):\n    pass\n" in schemas

@@ -30,10 +30,12 @@ from sqlmig.rewrite.fields import (
     Unsupported,
     column_spec,
     db_arguments,
+    field_call,
     is_constant,
     relationship_field,
     table_field,
 )
+from sqlmig.rewrite.names import imported
 from sqlmig.rules.practice import SENSITIVE
 from sqlmig.types import family
 
@@ -368,8 +370,8 @@ class Planner:
         name = self._free_name([module, *importers], wanted)
         doc = f"SQLModel classes map through {local}'s registry: one MetaData for every table."
         edit = self.file(module)
-        edit.insert_after.setdefault(head, []).append(NewClass(name, f"SQLModel, registry={local}.registry", doc))
-        edit.imports.add(("sqlmodel", "SQLModel"))
+        edit.insert_after.setdefault(head, []).append(
+            NewClass(name, f"{imported('sqlmodel', 'SQLModel')}, registry={local}.registry", doc))
         cache[base] = (module, name)
         return cache[base]
 
@@ -402,7 +404,6 @@ class Planner:
                 ce.before.append(NewClass(mbase, base_name, doc, mbase_decls))
                 for decl in mbase_decls:
                     edit.imports |= decl.imports
-                    edit.imports |= {("sqlmodel", n) for n in decl.names}
                 new_base = mbase
                 for attr in shared:
                     own[attr] = None  # the table model inherits the column, exactly, from MBase
@@ -439,7 +440,6 @@ class Planner:
             for decl in own.values():
                 if decl is not None:
                     edit.imports |= decl.imports
-                    edit.imports |= {("sqlmodel", n) for n in decl.names}
             for mixin in m.mixins:
                 if mixin in converted:
                     continue
@@ -447,14 +447,12 @@ class Planner:
                 mcls, mfacts = ix.classes[mixin]
                 medit = self.file(mfacts.module)
                 mce = medit.classes.setdefault(mcls.name, ClassEdit())
-                mce.bases = "SQLModel"
-                medit.imports.add(("sqlmodel", "SQLModel"))
+                mce.bases = imported("sqlmodel", "SQLModel")
                 for a in mcls.attrs:
                     decl = d.get(a.name)
                     if decl is not None and any(c.attr == a.name and c.owner == mixin for c in m.columns):
                         mce.replace[a.name] = decl
                         medit.imports |= decl.imports
-                        medit.imports |= {("sqlmodel", n) for n in decl.names}
                         medit.maybe_unused |= _names(a.annotation) | _names(a.value)
 
     def _shared(self, info: ModelInfo, pairs_by_schema: dict[str, set[str]], taken: set[str]
@@ -619,11 +617,9 @@ class Planner:
             raise Unsupported("a default the column does not have")
         if default is not None and "server_default" in spec.kwargs:
             raise Unsupported("a default would override the server default")  # SQLModel sets it on construction
-        db, _ = db_arguments(spec, self.ix, sf.optional, col_default_text, type_from_schema=schema_side)
+        db = db_arguments(spec, self.ix, sf.optional, col_default_text, type_from_schema=schema_side)
         all_kwargs = kwargs + [(k, v) for k, v in db if k not in schema_side]
         imports: set[tuple[str, str]] = set()
-        if any(k == "sa_type" for k, _ in db) and spec.type_text is None:
-            imports.add(("sqlalchemy", spec.column.type_name))
         if not all_kwargs:
             return Decl(a.name, a.annotation.text, None, imports)
         probe = Decl(a.name, a.annotation.text, ", ".join(v for _, v in all_kwargs))
@@ -631,5 +627,4 @@ class Planner:
                                        if col.owner in self.result.model_info else spec.carried_module or "")
         if all_kwargs == [("default", default)] and default is not None and value is not None and value.kind != "call":
             return Decl(a.name, a.annotation.text, default, imports)
-        call = "Field(" + ", ".join(f"{k}={v}" for k, v in all_kwargs) + ")"
-        return Decl(a.name, a.annotation.text, call, imports, {"Field"})
+        return Decl(a.name, a.annotation.text, field_call(all_kwargs), imports)
