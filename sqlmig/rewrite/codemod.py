@@ -2,21 +2,18 @@
 
 Class statements get new bases, class-body declarations are replaced or removed in place (their comments
 move to the next statement), new classes are inserted before the class they serve, and imports are added
-in their group and removed only where the edits made them unused (``sqlmig.rewrite.imports``).
+in their group and removed only where the edits made them unused (``sqlmig.rewrite.imports``). The names
+the rewrite adds are spelled last, against what the edited module binds (``sqlmig.rewrite.names``).
 """
 
 from __future__ import annotations
 
-import re
-
 import libcst as cst
 
 from sqlmig.rewrite.errors import RewriteError
-from sqlmig.rewrite.fields import Decl
 from sqlmig.rewrite.imports import add_imports, blank_lines, import_bindings, remove_unused
+from sqlmig.rewrite.names import Namer, class_bound, imported, meaning, read_names, spell_all
 from sqlmig.rewrite.plan import ClassEdit, FileEdit, NewClass
-
-SQLMODEL_NAMES = ("Field", "SQLModel", "Relationship")
 
 
 def _top_level_names(module: cst.Module) -> dict[str, str]:
@@ -59,26 +56,55 @@ def _comment_lines(stmt: cst.SimpleStatementLine) -> list[cst.EmptyLine]:
     return lines
 
 
-class _Transformer(cst.CSTTransformer):
-    def __init__(self, edit: FileEdit, names: dict[str, str]) -> None:
-        self.edit = edit
+class _Rename(cst.CSTTransformer):
+    """Bare names -> other expressions (None: a name that cannot be renamed); attribute names and keywords
+    are not names that are looked up."""
+
+    def __init__(self, names: dict[str, str | None], where: str) -> None:
         self.names = names
+        self.where = where
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        if updated.value not in self.names:
+            return updated
+        new = self.names[updated.value]
+        if new is None:
+            raise RewriteError(f"{self.where} reads {updated.value}, which the class body binds and the module "
+                               "does not import")
+        return cst.parse_expression(new)
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
+        return updated.with_changes(attr=original.attr)
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
+        return updated.with_changes(keyword=original.keyword)
+
+
+class _Transformer(cst.CSTTransformer):
+    def __init__(self, edit: FileEdit, bindings: dict, top: dict[str, str]) -> None:
+        self.edit = edit
+        self.bindings = bindings  # the module's imports and the plan's, for names of copied text
+        self.top = top
         self.done_classes: set[str] = set()
         self.done_after: set[str] = set()
         self.depth = 0
 
-    def render(self, decl: Decl) -> str:
-        """The declaration with its ``Field(``/``Relationship(`` callee named as this module needs it
-        (only the callee: a default value that happens to contain the same text is left alone)."""
-        value = decl.value
-        if value is not None:
-            callee = value.split("(", 1)[0]
-            if callee in self.names and value.startswith(callee + "("):
-                value = self.names[callee] + value[len(callee):]
-        return f"{decl.name}: {decl.annotation}" + (f" = {value}" if value is not None else "")
-
-    def bases_text(self, text: str) -> str:
-        return re.sub(r"\bSQLModel\b", self.names["SQLModel"], text)
+    def unshadowed(self, cls: str, stmts: list[cst.BaseStatement], rendered: set[int]) -> list[cst.BaseStatement]:
+        """The rendered statements with the names of their annotations that the class body binds (a column
+        ``date`` read by ``until: date``) written as placeholders of what the module binds them to: a class
+        body looks up an annotation's names in itself first."""
+        renames = {}
+        for name in class_bound(stmts):
+            what = meaning(name, self.bindings, self.top)
+            renames[name] = imported(*what) if what is not None else None
+        out = list(stmts)
+        for i in rendered:
+            small = out[i].body[0]
+            if isinstance(small, cst.AnnAssign):
+                rename = _Rename(renames, f"{self.edit.path}: the annotation of {cls}.{_stmt_name(out[i])}")
+                ann = small.annotation.with_changes(annotation=small.annotation.annotation.visit(rename))
+                out[i] = out[i].with_changes(body=[small.with_changes(annotation=ann)])
+        return out
 
     # only top-level classes are edited
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
@@ -102,23 +128,24 @@ class _Transformer(cst.CSTTransformer):
             return updated
         self.done_classes.add(updated.name.value)
         if ce.bases is not None:
-            header = cst.parse_statement(f"class _({self.bases_text(ce.bases)}):\n    pass\n")
+            header = cst.parse_statement(f"class _({ce.bases}):\n    pass\n")
             assert isinstance(header, cst.ClassDef)
             updated = updated.with_changes(
                 bases=header.bases, keywords=header.keywords,
                 lpar=updated.lpar if not isinstance(updated.lpar, cst.MaybeSentinel) else cst.LeftParen(),
                 rpar=updated.rpar if not isinstance(updated.rpar, cst.MaybeSentinel) else cst.RightParen())
         if ce.replace:
-            updated = updated.with_changes(body=self._body(updated.body, ce))
+            updated = updated.with_changes(body=self._body(updated.name.value, updated.body, ce))
         if not ce.before:
             return updated
         new = [self._new_class(nc, blank=len(updated.leading_lines) or 2) for nc in ce.before]
         return cst.FlattenSentinel([*new, updated])
 
-    def _body(self, body: cst.BaseSuite, ce: ClassEdit) -> cst.BaseSuite:
+    def _body(self, cls: str, body: cst.BaseSuite, ce: ClassEdit) -> cst.BaseSuite:
         if not isinstance(body, cst.IndentedBlock):
             raise RewriteError("a one-line class body cannot be edited")
         out: list[cst.BaseStatement] = []
+        rendered: set[int] = set()
         comments: list[cst.EmptyLine] = []
         gap: int | None = None  # blank lines before the first removed statement of the current run
         for stmt in body.body:
@@ -131,7 +158,8 @@ class _Transformer(cst.CSTTransformer):
                 comments.extend(_comment_lines(stmt))
                 continue
             if decl is not stmt:
-                new = cst.parse_statement(self.render(decl) + "\n")
+                rendered.add(len(out))
+                new = cst.parse_statement(decl.code() + "\n")
                 assert isinstance(new, cst.SimpleStatementLine)
                 stmt = new.with_changes(leading_lines=stmt.leading_lines, trailing_whitespace=stmt.trailing_whitespace)
             if gap is not None or comments:
@@ -144,22 +172,26 @@ class _Transformer(cst.CSTTransformer):
                 gap, comments = None, []
             out.append(stmt)
         footer = [*comments, *body.footer]
+        out = self.unshadowed(cls, out, rendered)
         if not out:
             out.append(cst.SimpleStatementLine([cst.Pass()]))
         return body.with_changes(body=out, footer=footer)
 
     def _new_class(self, nc: NewClass, blank: int) -> cst.ClassDef:
-        lines = [f"class {nc.name}({self.bases_text(nc.base)}):"]
+        lines = [f"class {nc.name}({nc.base}):"]
         if nc.doc:
             lines.append(f'    """{nc.doc}"""')
             if nc.decls:
                 lines.append("")
         for decl in nc.decls:
-            lines.append(f"    {self.render(decl)}")
+            lines.append(f"    {decl.code()}")
         if len(lines) == 1:
             lines.append("    pass")
         node = cst.parse_statement("\n".join(lines) + "\n")
-        assert isinstance(node, cst.ClassDef)
+        assert isinstance(node, cst.ClassDef) and isinstance(node.body, cst.IndentedBlock)
+        first = 1 if nc.doc else 0
+        stmts = self.unshadowed(nc.name, list(node.body.body), set(range(first, first + len(nc.decls))))
+        node = node.with_changes(body=node.body.with_changes(body=stmts))
         return node.with_changes(leading_lines=[cst.EmptyLine(indent=False)] * min(blank, 2))
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
@@ -192,25 +224,12 @@ class _Transformer(cst.CSTTransformer):
         return updated.with_changes(body=body)
 
 
-class _Placeholders(cst.CSTTransformer):
-    """``__sqlmig_Field`` -> ``Field`` or ``sqlmodel.Field``, decided once the edits are done."""
-
-    def __init__(self, final: dict[str, str]) -> None:
-        self.final = final
-
-    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
-        name = self.final.get(updated.value)
-        if name is None:
-            return updated
-        return cst.parse_expression(name)
-
-
 def apply_edit(source: bytes, edit: FileEdit, first_party: frozenset[str] = frozenset()) -> bytes:
     """The file's new bytes (same encoding and line endings)."""
     module = cst.parse_module(source)
     imports = import_bindings(module)
-    placeholders = {n: f"__sqlmig_{n}" for n in SQLMODEL_NAMES}
-    transformer = _Transformer(edit, placeholders)
+    carried = {obj: (mod, obj, None) for mod, obj in edit.imports if obj and mod != "builtins"}
+    transformer = _Transformer(edit, {**carried, **imports}, _top_level_names(module))
     tree = module.visit(transformer)
     missing = set(edit.classes) - transformer.done_classes
     if missing:
@@ -219,23 +238,13 @@ def apply_edit(source: bytes, edit: FileEdit, first_party: frozenset[str] = froz
     if missing_after:
         raise RewriteError(f"{edit.path}: {', '.join(sorted(missing_after))} is not bound by a top-level statement")
     tree = remove_unused(tree, {n for n in edit.maybe_unused if n in imports})
-    # a name still bound to something else after the edits (pydantic's Field, say) is not shadowed:
-    # sqlmodel's is then written qualified
-    left = import_bindings(tree)
-    top = _top_level_names(tree)
-    final = {}
-    for n in SQLMODEL_NAMES:
-        bound = left.get(n)
-        clash = (bound is not None and bound[0] != "sqlmodel") or (n in top and n not in left)
-        final[placeholders[n]] = f"sqlmodel.{n}" if clash else n
-    tree = tree.visit(_Placeholders(final))
-    wanted = []
-    for mod, obj in sorted(edit.imports):
-        if mod == "builtins":
-            continue
-        if mod == "sqlmodel" and obj in placeholders and final[placeholders[obj]] != obj:
-            wanted.append(("sqlmodel", ""))
-        else:
-            wanted.append((mod, obj))
-    tree = add_imports(tree, wanted, first_party)
+    # the names the rewrite adds are spelled only now, against what the edited module still binds: a name
+    # bound to something else (pydantic's Field, ``import time``, a class attribute) is never rebound
+    namer = Namer(tree, edit.imports)
+    tree = spell_all(tree, namer)
+    # an import for copied text is left out when the text now names the object another way (``date`` of a
+    # schema's annotation inside a class whose column is called ``date``)
+    read = read_names(tree)
+    wanted = [(mod, obj) for mod, obj in sorted(edit.imports) if mod != "builtins" and (not obj or obj in read)]
+    tree = add_imports(tree, wanted + namer.added, first_party)
     return tree.bytes

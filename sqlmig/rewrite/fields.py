@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlmig.build_models import NOT_TYPES, ModelBuilder
 from sqlmig.index import Index
 from sqlmig.ir import Attr, Column, Expr, Relationship
+from sqlmig.rewrite.names import imported
 from sqlmig.types import PY_TO_SQL, split_optional
 
 
@@ -36,13 +37,16 @@ BUILTIN_TYPES = {"int", "str", "bool", "float", "bytes", "dict", "list"}
 
 @dataclass
 class Decl:
-    """One rendered class-body declaration: ``name: annotation = value``."""
+    """One rendered class-body declaration: ``name: annotation = value``.
+
+    The names the rewrite adds are placeholders (``names.imported``), spelled once the module's edits are
+    done; ``imports`` are those that text copied from another module needs under its own names.
+    """
 
     name: str
     annotation: str
     value: str | None
-    imports: set[tuple[str, str]] = field(default_factory=set)  # (module, name) the text needs
-    names: set[str] = field(default_factory=set)  # sqlmodel names used: Field, Relationship
+    imports: set[tuple[str, str]] = field(default_factory=set)  # (module, name) the copied text needs
 
     def code(self) -> str:
         return f"{self.name}: {self.annotation}" + (f" = {self.value}" if self.value is not None else "")
@@ -150,7 +154,8 @@ def column_spec(ix: Index, attr: Attr, col: Column) -> ColumnSpec:
         annotation = ann_text
         optional_ann = split_optional(ann.args[0])[1]
     else:
-        annotation = f"{base_type} | None" if optional else base_type
+        typ = imported(*PY_IMPORTS[base_type]) if base_type in PY_IMPORTS else base_type
+        annotation = f"{typ} | None" if optional else typ
         optional_ann = optional
     return ColumnSpec(col, annotation, optional_ann, base_type, type_expr.text if type_expr is not None else None,
                       type_expr, kwargs, extra, fk_native, fk_text, ondelete_text, carried, carried_module)
@@ -195,13 +200,14 @@ def native_type(spec: ColumnSpec, ix: Index) -> tuple[dict[str, str], bool]:
     return {}, bool(args)
 
 
-def sa_type_text(spec: ColumnSpec) -> tuple[str, set[tuple[str, str]]]:
+def sa_type_text(spec: ColumnSpec) -> str:
+    """The SQL type as written, or the type SQLAlchemy infers from the annotation, imported."""
     if spec.type_text is not None:
-        return spec.type_text, set()
+        return spec.type_text
     name = PY_TO_SQL.get(spec.base_type) or spec.column.type_name
     if not name or name == "?":
         raise Unsupported(f"unknown type of column {spec.column.attr}")
-    return name, {("sqlalchemy", name)}
+    return imported("sqlalchemy", name)
 
 
 def _kwargs_dict(items: list[tuple[str, str]]) -> str:
@@ -217,7 +223,7 @@ def is_constant(expr: Expr) -> bool:
 
 
 def db_arguments(spec: ColumnSpec, ix: Index, annotation_optional: bool, pydantic_default: str | None,
-                 type_from_schema: dict[str, str] | None = None) -> tuple[list[tuple[str, str]], set]:
+                 type_from_schema: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """Field arguments that make SQLModel build exactly this column, given the field's annotation and default.
 
     ``type_from_schema``: max_length/max_digits/... the field already carries for validation (schema side);
@@ -225,7 +231,6 @@ def db_arguments(spec: ColumnSpec, ix: Index, annotation_optional: bool, pydanti
     """
     col = spec.column
     out: list[tuple[str, str]] = []
-    imports: set[tuple[str, str]] = set()
     if col.primary_key:
         out.append(("primary_key", "True"))
     native, need_sa_type = native_type(spec, ix)
@@ -235,9 +240,7 @@ def db_arguments(spec: ColumnSpec, ix: Index, annotation_optional: bool, pydanti
             need_sa_type = True
         native = {}
     if need_sa_type:
-        text, imp = sa_type_text(spec)
-        imports |= imp
-        out.append(("sa_type", text))
+        out.append(("sa_type", sa_type_text(spec)))
     else:
         out.extend(native.items())
     inferred_nullable = not col.primary_key and annotation_optional
@@ -262,13 +265,12 @@ def db_arguments(spec: ColumnSpec, ix: Index, annotation_optional: bool, pydanti
         out.append(("sa_column_kwargs", _kwargs_dict(sa_kwargs)))
     if spec.extra_args:
         out.append(("sa_column_args", "[" + ", ".join(spec.extra_args) + "]"))
-    return out, imports
+    return out
 
 
 def table_field(spec: ColumnSpec, ix: Index) -> Decl:
     """The exact table-model declaration of a column."""
     col = spec.column
-    imports: set[tuple[str, str]] = set()
     annotation = spec.annotation
     pre: list[tuple[str, str]] = []
     default = spec.kwargs.get("default")
@@ -282,13 +284,13 @@ def table_field(spec: ColumnSpec, ix: Index) -> Decl:
         pre.append(("default", "None"))
         pydantic_default = "None"
     optional = spec.optional_annotation or annotation.endswith("| None")
-    args, imp = db_arguments(spec, ix, optional, pydantic_default)
-    imports |= imp
-    if spec.base_type in PY_IMPORTS and spec.annotation.startswith(spec.base_type):
-        imports.add(PY_IMPORTS[spec.base_type])
-    all_args = pre + args
-    value = "Field(" + ", ".join(f"{k}={v}" for k, v in all_args) + ")" if all_args else None
-    return Decl(col.attr, annotation, value, imports, {"Field"} if value else set())
+    all_args = pre + db_arguments(spec, ix, optional, pydantic_default)
+    return Decl(col.attr, annotation, field_call(all_args) if all_args else None)
+
+
+def field_call(args: list[tuple[str, str]]) -> str:
+    """``Field(k=v, ...)`` with SQLModel's ``Field``."""
+    return imported("sqlmodel", "Field") + "(" + ", ".join(f"{k}={v}" for k, v in args) + ")"
 
 
 # ---------------------------------------------------------------------------------------------- relationships
@@ -329,11 +331,11 @@ def relationship_field(ix: Index, attr: Attr, rel: Relationship, owner_table: st
     if ann is not None and ann.kind == "subscript" and ann.ref == "sqlalchemy:Mapped" and ann.args:
         optional = split_optional(ann.args[0])[1]  # Mapped["Room"] says the object is always there
     if collection:
-        annotation, imports = f'list["{target_name}"]', set()
+        annotation = f'list["{target_name}"]'
     elif optional:
-        annotation, imports = f'Optional["{target_name}"]', {("typing", "Optional")}
+        annotation = f'{imported("typing", "Optional")}["{target_name}"]'
     else:
-        annotation, imports = f'"{target_name}"', set()
+        annotation = f'"{target_name}"'
     args: list[tuple[str, str]] = []
     sa_kwargs: list[tuple[str, str]] = []
     for key, value in call.kwargs:
@@ -349,8 +351,8 @@ def relationship_field(ix: Index, attr: Attr, rel: Relationship, owner_table: st
             raise Unsupported(f"relationship option {key}= on {attr.name}")
     if sa_kwargs:
         args.append(("sa_relationship_kwargs", _kwargs_dict(sa_kwargs)))
-    value = "Relationship(" + ", ".join(f"{k}={v}" for k, v in args) + ")"
-    return Decl(attr.name, annotation, value, imports, {"Relationship"})
+    value = imported("sqlmodel", "Relationship") + "(" + ", ".join(f"{k}={v}" for k, v in args) + ")"
+    return Decl(attr.name, annotation, value)
 
 
 def _collection(ix: Index, attr: Attr, rel: Relationship, call: Expr, target_name: str,

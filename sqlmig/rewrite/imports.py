@@ -61,7 +61,8 @@ def _with_blanks(stmt: cst.CSTNode, n: int) -> cst.CSTNode:
 
 
 def add_imports(module: cst.Module, wanted: list[tuple[str, str]], first_party: frozenset[str]) -> cst.Module:
-    """``wanted``: (module, name) for ``from module import name``; name "" for ``import module``."""
+    """``wanted``: (module, name) for ``from module import name``; name "" for ``import module``; either name
+    may end in `` as alias``."""
     body = list(module.body)
     for mod, name in wanted:
         body = _add_one(module, body, mod, name, first_party)
@@ -78,7 +79,7 @@ def _already(module: cst.Module, body, mod: str, name: str, asname: str | None =
             if any(module.code_for_node(a.name) == name and _asname(a) == asname for a in small.names):
                 return True
         if not name and isinstance(small, cst.Import):
-            if any(module.code_for_node(a.name) == mod and a.asname is None for a in small.names):
+            if any(module.code_for_node(a.name) == mod and _asname(a) == asname for a in small.names):
                 return True
     return False
 
@@ -108,7 +109,7 @@ def _add_one(module: cst.Module, body: list, mod: str, name: str, first_party: f
                     names.insert(pos, new_alias.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))))
                 body[i] = stmt.with_changes(body=[small.with_changes(names=names)])
                 return body
-    code = (f"from {mod} import {name}" + (f" as {asname}" if asname else "") + "\n") if name else f"import {mod}\n"
+    code = (f"from {mod} import {name}" if name else f"import {mod}") + (f" as {asname}" if asname else "") + "\n"
     new = cst.parse_statement(code)
     group = _group(mod, first_party)
     # the import block: leading docstring skipped, up to the first statement that is not an import

@@ -14,6 +14,7 @@ For every model without blockers:
 
 from __future__ import annotations
 
+import ast
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,17 +23,19 @@ from sqlmig.analyze import Result
 from sqlmig.build_models import ModelInfo
 from sqlmig.build_schemas import SchemaInfo
 from sqlmig.index import Index
-from sqlmig.ir import Attr, Column, Expr, ModuleFacts
+from sqlmig.ir import Attr, ClassFact, Column, Expr, ModuleFacts
 from sqlmig.rewrite.fields import (
     ColumnSpec,
     Decl,
     Unsupported,
     column_spec,
     db_arguments,
+    field_call,
     is_constant,
     relationship_field,
     table_field,
 )
+from sqlmig.rewrite.names import imported
 from sqlmig.rules.practice import is_sensitive
 from sqlmig.types import family
 
@@ -106,6 +109,47 @@ def _names(expr: Expr | None) -> set[str]:
             head = e.text.split(".", 1)[0].split("(", 1)[0].split("[", 1)[0].strip()
             if head.isidentifier():
                 out.add(head)
+    return out
+
+
+def _class_scope_reads(text: str) -> set[str]:
+    """Names an expression of a class body looks up when the class body runs (lambda bodies and the inner
+    parts of comprehensions run in their own scope, which does not see the class body's names)."""
+    try:
+        tree = ast.parse(f"(\n{text}\n)", mode="eval")
+    except SyntaxError:
+        return set()
+    out: set[str] = set()
+    stack: list[ast.AST] = [tree.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            out.add(node.id)
+        elif isinstance(node, ast.Lambda):
+            stack.extend(d for d in (*node.args.defaults, *node.args.kw_defaults) if d is not None)
+        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            stack.append(node.generators[0].iter)
+        else:
+            stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def _body_references(cls: ClassFact, moved: set[str]) -> list[str]:
+    """Statements of a class body that read a name an earlier statement of the same body binds, where either
+    is a column or relationship (``moved``): the rewrite retypes those into ``Field``/``Relationship``
+    declarations or moves them into another class, so ``Index(func.lower(sku))`` in ``__table_args__``, a
+    ``column_property(a + b)`` or a ``primaryjoin=id == ...`` would read a FieldInfo or a name that is gone."""
+    events = sorted([(a.line, a.col, a.name, a.value, a.value is not None) for a in cls.attrs]
+                    + [(m.line, m.col, m.name, None, True) for m in cls.methods], key=lambda e: (e[0], e[1]))
+    bound: set[str] = set()
+    out: list[str] = []
+    for _, _, name, value, binds in events:
+        reads = _class_scope_reads(value.text) & bound if value is not None else set()
+        reads = sorted(r for r in reads if name in moved or r in moved)
+        if reads:
+            out.append(f"{name} refers to the class attribute{'s' if len(reads) > 1 else ''} {', '.join(reads)}")
+        if binds:  # an annotation without a value binds nothing
+            bound.add(name)
     return out
 
 
@@ -216,6 +260,9 @@ class Planner:
                 if extra_bases or owner_cls.methods or owner_cls.decorators or owner_cls.keywords:
                     reasons.append(f"mixin {_simple(owner)} is more than columns")
                     continue
+            moved = {c.attr for c in m.columns if c.owner == owner} | {r.attr for r in m.relationships
+                                                                       if r.owner == owner}
+            reasons.extend(_body_references(owner_cls, moved))
             for attr in owner_cls.attrs:
                 if attr.name.startswith("__") and attr.name.endswith("__"):
                     if attr.name == "__table__":
@@ -335,8 +382,8 @@ class Planner:
         name = self._free_name([module, *importers], wanted)
         doc = f"SQLModel classes map through {local}'s registry: one MetaData for every table."
         edit = self.file(module)
-        edit.insert_after.setdefault(head, []).append(NewClass(name, f"SQLModel, registry={local}.registry", doc))
-        edit.imports.add(("sqlmodel", "SQLModel"))
+        edit.insert_after.setdefault(head, []).append(
+            NewClass(name, f"{imported('sqlmodel', 'SQLModel')}, registry={local}.registry", doc))
         cache[base] = (module, name)
         return cache[base]
 
@@ -369,7 +416,6 @@ class Planner:
                 ce.before.append(NewClass(mbase, base_name, doc, mbase_decls))
                 for decl in mbase_decls:
                     edit.imports |= decl.imports
-                    edit.imports |= {("sqlmodel", n) for n in decl.names}
                 new_base = mbase
                 for attr in shared:
                     own[attr] = None  # the table model inherits the column, exactly, from MBase
@@ -406,7 +452,6 @@ class Planner:
             for decl in own.values():
                 if decl is not None:
                     edit.imports |= decl.imports
-                    edit.imports |= {("sqlmodel", n) for n in decl.names}
             for mixin in m.mixins:
                 if mixin in converted:
                     continue
@@ -414,14 +459,12 @@ class Planner:
                 mcls, mfacts = ix.classes[mixin]
                 medit = self.file(mfacts.module)
                 mce = medit.classes.setdefault(mcls.name, ClassEdit())
-                mce.bases = "SQLModel"
-                medit.imports.add(("sqlmodel", "SQLModel"))
+                mce.bases = imported("sqlmodel", "SQLModel")
                 for a in mcls.attrs:
                     decl = d.get(a.name)
                     if decl is not None and any(c.attr == a.name and c.owner == mixin for c in m.columns):
                         mce.replace[a.name] = decl
                         medit.imports |= decl.imports
-                        medit.imports |= {("sqlmodel", n) for n in decl.names}
                         medit.maybe_unused |= _names(a.annotation) | _names(a.value)
 
     def _shared(self, info: ModelInfo, pairs_by_schema: dict[str, set[str]], taken: set[str]
@@ -586,11 +629,9 @@ class Planner:
             raise Unsupported("a default the column does not have")
         if default is not None and "server_default" in spec.kwargs:
             raise Unsupported("a default would override the server default")  # SQLModel sets it on construction
-        db, _ = db_arguments(spec, self.ix, sf.optional, col_default_text, type_from_schema=schema_side)
+        db = db_arguments(spec, self.ix, sf.optional, col_default_text, type_from_schema=schema_side)
         all_kwargs = kwargs + [(k, v) for k, v in db if k not in schema_side]
         imports: set[tuple[str, str]] = set()
-        if any(k == "sa_type" for k, _ in db) and spec.type_text is None:
-            imports.add(("sqlalchemy", spec.column.type_name))
         if not all_kwargs:
             return Decl(a.name, a.annotation.text, None, imports)
         probe = Decl(a.name, a.annotation.text, ", ".join(v for _, v in all_kwargs))
@@ -598,5 +639,4 @@ class Planner:
                                        if col.owner in self.result.model_info else spec.carried_module or "")
         if all_kwargs == [("default", default)] and default is not None and value is not None and value.kind != "call":
             return Decl(a.name, a.annotation.text, default, imports)
-        call = "Field(" + ", ".join(f"{k}={v}" for k, v in all_kwargs) + ")"
-        return Decl(a.name, a.annotation.text, call, imports, {"Field"})
+        return Decl(a.name, a.annotation.text, field_call(all_kwargs), imports)
