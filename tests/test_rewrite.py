@@ -663,3 +663,75 @@ class Note(Base):
     text = (root / "app/models.py").read_text(encoding="utf-8")
     assert "class Note(SQLModelBase, table=True):" in text and "class Parent(Base):" in text
     assert snapshot(root)["tables"].keys() == {"parents", "kids", "notes"}  # imports and maps
+
+
+def _rewritten_and_compared(root: Path) -> tuple[dict[str, str], dict[str, list[str]], list[str]]:
+    """Rewrite ``root`` in place: (new file texts, keep reasons per model, DDL differences on PostgreSQL and
+    SQLite between a copy of the original and the rewritten tree, both imported)."""
+    original = root.parent / f"{root.name}-original"
+    shutil.copytree(root, original)
+    r = run([str(root)], Config(), use_cache=False)
+    out = compute(Path(r.root), r.result)
+    kept = {m.qualname: m.reasons for m in out.plan.models if m.status == "keep"}
+    texts = {c.path: c.after.decode("utf-8") for c in out.changes}
+    for rel, text in texts.items():
+        (root / rel).write_text(text, encoding="utf-8")
+    cmp = compare_ddl(snapshot(original), snapshot(root), ("postgresql", "sqlite"))
+    return texts, kept, cmp.differences
+
+
+def test_a_foreign_key_column_without_a_type_gets_the_type_of_its_target(tmp_path):
+    """``Column(ForeignKey("offices.code"))`` is VARCHAR(8) when offices.code is String(8): SQLAlchemy gives a
+    typeless foreign key column the referenced column's type, also through a chain of such columns."""
+    root = _project(tmp_path / "p", """
+        from sqlalchemy import BigInteger, Column, ForeignKey, String
+
+        from app.db import Base
+
+
+        class Office(Base):
+            __tablename__ = "offices"
+            code = Column(String(8), primary_key=True)
+            serial = Column(BigInteger, unique=True)
+
+
+        class Desk(Base):
+            __tablename__ = "desks"
+            id = Column(BigInteger, primary_key=True)
+            office_code = Column(ForeignKey("offices.code"), nullable=False)
+            office_serial = Column(ForeignKey("offices.serial", ondelete="CASCADE"))
+
+
+        class Chair(Base):
+            __tablename__ = "chairs"
+            id = Column(BigInteger, primary_key=True)
+            desk_office = Column(ForeignKey("desks.office_code"))
+        """)
+    out, kept, differences = _rewritten_and_compared(root)
+    assert kept == {} and differences == []
+    models = out["app/models.py"]
+    assert '    office_code: str = Field(max_length=8, foreign_key="offices.code")\n' in models
+    assert ('    office_serial: int | None = Field(sa_type=BigInteger, foreign_key="offices.serial", '
+            'ondelete="CASCADE")\n') in models
+    assert '    desk_office: str | None = Field(max_length=8, foreign_key="desks.office_code")\n' in models
+
+
+def test_a_foreign_key_column_whose_target_type_is_unknown_stays(tmp_path):
+    root = _project(tmp_path / "p", """
+        from sqlalchemy import Column, ForeignKey, Integer, String, Table
+
+        from app.db import Base
+
+        legacy = Table("legacy", Base.metadata, Column("code", String(3), primary_key=True))
+
+
+        class Link(Base):
+            __tablename__ = "links"
+            id = Column(Integer, primary_key=True)
+            legacy_code = Column(ForeignKey("legacy.code"))
+        """)
+    out, kept, differences = _rewritten_and_compared(root)
+    assert kept == {"app.models.Link": ["foreign key column legacy_code takes its type from legacy.code, which is "
+                                        "not a column of the project's models"]}
+    assert differences == []
+

@@ -65,9 +65,30 @@ class ColumnSpec:
     ondelete_text: str | None = None
     carried: Expr | None = None  # the mapped_column() of an Annotated alias
     carried_module: str | None = None  # where that alias is defined
+    type_imports: set[tuple[str, str]] = field(default_factory=set)  # what ``type_text`` needs, if not as written
 
 
-def column_spec(ix: Index, attr: Attr, col: Column) -> ColumnSpec:
+# (table, column name) -> the attribute and column facts that declare it, for foreign key targets
+Targets = dict[tuple[str, str], tuple[Attr, Column]]
+
+
+def column_targets(ix: Index, models) -> Targets:
+    """Every model column by (table, database name), with the class-body attribute that declares it."""
+    out: Targets = {}
+    for info in models:
+        m = info.model
+        for c in m.columns:
+            owner = ix.classes.get(c.owner)
+            attr = next((a for a in owner[0].attrs if a.name == c.attr), None) if owner is not None else None
+            if m.table and attr is not None:
+                out.setdefault((m.table, c.name), (attr, c))
+    return out
+
+
+def column_spec(ix: Index, attr: Attr, col: Column, targets: Targets | None = None,
+                _seen: frozenset[tuple[str, str]] = frozenset()) -> ColumnSpec:
+    """The column's pieces. A column with a ``ForeignKey`` and no type gets the type of the referenced column
+    (``targets``), as SQLAlchemy gives it; Unsupported when that type cannot be known or restated."""
     value, ann = attr.value, attr.annotation
     call = value if value is not None and value.kind == "call" else None
     mapped = ann is not None and ann.kind == "subscript" and ann.ref == "sqlalchemy:Mapped" and bool(ann.args)
@@ -137,6 +158,11 @@ def column_spec(ix: Index, attr: Attr, col: Column) -> ColumnSpec:
     for key in kwargs:
         if key not in SA_COLUMN_KWARGS and key not in NATIVE:
             raise Unsupported(f"column option {key}= on {attr.name} has no SQLModel equivalent")
+    type_imports: set[tuple[str, str]] = set()
+    has_fk = any(a.kind == "call" and ix.ref(a) == "sqlalchemy:ForeignKey" for a in positional)
+    if type_expr is None and has_fk:
+        type_expr = _foreign_key_type(ix, attr, col, targets or {}, _seen)
+        type_imports.add(("sqlalchemy", type_expr.ref.split(":", 1)[1]))
     if col.custom_type is None and col.python_type in ("Any", "") and type_expr is None:
         raise Unsupported(f"unknown type of column {attr.name}")
     base_type = col.python_type if col.python_type and col.python_type.isidentifier() else "Any"
@@ -153,7 +179,48 @@ def column_spec(ix: Index, attr: Attr, col: Column) -> ColumnSpec:
         annotation = f"{base_type} | None" if optional else base_type
         optional_ann = optional
     return ColumnSpec(col, annotation, optional_ann, base_type, type_expr.text if type_expr is not None else None,
-                      type_expr, kwargs, extra, fk_native, fk_text, ondelete_text, carried, carried_module)
+                      type_expr, kwargs, extra, fk_native, fk_text, ondelete_text, carried, carried_module,
+                      type_imports)
+
+
+def _foreign_key_type(ix: Index, attr: Attr, col: Column, targets: Targets,
+                      seen: frozenset[tuple[str, str]]) -> Expr:
+    """The type a column with a ``ForeignKey`` and no type of its own gets: the referenced column's, in every
+    SQLAlchemy 2.x, whatever the ``Mapped[]`` annotation says. Returned as a ``sqlalchemy`` type expression
+    that reads the same in any module (``String(8)``, ``BigInteger``); Unsupported when the target is not a
+    column of the project, when its own type is unknown or not a plain SQLAlchemy type with constant
+    arguments."""
+    fk = col.foreign_key or ""
+    table, _, column = fk.rpartition(".")
+    key = (table.rsplit(".", 1)[-1], column)
+    where = f"foreign key column {attr.name} takes its type from {fk}"
+    hit = targets.get(key)
+    if key in seen:
+        raise Unsupported(f"{where}, a cycle of foreign keys without a type")
+    if not table or hit is None:
+        raise Unsupported(f"{where}, which is not a column of the project's models")
+    t_attr, t_col = hit
+    try:
+        spec = column_spec(ix, t_attr, t_col, targets, seen | {key})
+    except Unsupported as exc:
+        raise Unsupported(f"{where}, whose type is unknown: {exc}") from None
+    if spec.type_expr is not None:
+        expr = spec.type_expr
+    elif t_col.custom_type is None and spec.base_type in PY_TO_SQL:
+        name = PY_TO_SQL[spec.base_type]  # what SQLAlchemy infers from the target's annotation
+        expr = Expr("name", name, f"sqlalchemy:{name}")
+    else:
+        raise Unsupported(f"{where}, whose type is unknown")
+    ref = ix.ref(expr) or ""
+    if not ref.startswith("sqlalchemy:") or t_col.custom_type or expr.kind not in ("name", "attr", "call") or not (
+            all(is_constant(a) for a in expr.args)
+            and all(is_constant(v) and not k.startswith("*") for k, v in expr.kwargs)):
+        raise Unsupported(f"{where}, whose type {expr.text} the rewrite cannot restate")
+    name = ref.split(":", 1)[1]
+    if expr.kind != "call":
+        return Expr("name", name, ref)
+    inner = [a.text for a in expr.args] + [f"{k}={v.text}" for k, v in expr.kwargs]
+    return Expr("call", f"{name}({', '.join(inner)})", ref, expr.args, expr.kwargs)
 
 
 def _type_args(expr: Expr) -> list[Expr] | None:
@@ -197,7 +264,7 @@ def native_type(spec: ColumnSpec, ix: Index) -> tuple[dict[str, str], bool]:
 
 def sa_type_text(spec: ColumnSpec) -> tuple[str, set[tuple[str, str]]]:
     if spec.type_text is not None:
-        return spec.type_text, set()
+        return spec.type_text, set(spec.type_imports)
     name = PY_TO_SQL.get(spec.base_type) or spec.column.type_name
     if not name or name == "?":
         raise Unsupported(f"unknown type of column {spec.column.attr}")

@@ -28,6 +28,7 @@ from sqlmig.rewrite.fields import (
     Decl,
     Unsupported,
     column_spec,
+    column_targets,
     db_arguments,
     is_constant,
     relationship_field,
@@ -118,6 +119,7 @@ class Planner:
         self.planned: set[tuple[str, str]] = set()  # (package root, name) of the new classes
         self.tables: dict[str, str] = {}
         self.fks: dict[str, set[str]] = defaultdict(set)
+        self.targets = column_targets(self.ix, result.model_info.values())
         for info in result.model_info.values():
             m = info.model
             if m.table:
@@ -213,7 +215,7 @@ class Planner:
                 col = col_by_attr.get(attr.name)
                 try:
                     if col is not None and col.owner == owner:
-                        spec = column_spec(self.ix, attr, col)
+                        spec = column_spec(self.ix, attr, col, self.targets)
                         decl = decls[attr.name] = table_field(spec, self.ix)
                         decl.imports |= self._alias_imports(spec, decl, self.ix.classes[owner][1].module)
                     elif attr.name in rel_by_attr and rel_by_attr[attr.name].owner == owner:
@@ -542,7 +544,7 @@ class Planner:
         length = dict(sf.constraints).get("max_length")
         if length is not None and (col.length is None or not length.isdigit() or int(length) > col.length):
             raise Unsupported("length")
-        spec: ColumnSpec = column_spec(self.ix, model_attr, col)
+        spec: ColumnSpec = column_spec(self.ix, model_attr, col, self.targets)
         value = a.value
         kwargs: list[tuple[str, str]] = []
         default: str | None = None
@@ -577,8 +579,8 @@ class Planner:
         db, _ = db_arguments(spec, self.ix, sf.optional, col_default_text, type_from_schema=schema_side)
         all_kwargs = kwargs + [(k, v) for k, v in db if k not in schema_side]
         imports: set[tuple[str, str]] = set()
-        if any(k == "sa_type" for k, _ in db) and spec.type_text is None:
-            imports.add(("sqlalchemy", spec.column.type_name))
+        if any(k == "sa_type" for k, _ in db):
+            imports |= spec.type_imports if spec.type_text is not None else {("sqlalchemy", spec.column.type_name)}
         if not all_kwargs:
             return Decl(a.name, a.annotation.text, None, imports)
         probe = Decl(a.name, a.annotation.text, ", ".join(v for _, v in all_kwargs))
