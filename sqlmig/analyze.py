@@ -33,8 +33,9 @@ class Result:
 
 
 def fill_foreign_key_types(models: dict[str, ModelInfo]) -> None:
-    """``Column(ForeignKey("users.id"))`` without a type takes the referenced column's type, as SQLAlchemy
-    does; a chain of such columns is followed to the first one with a type."""
+    """``Column(ForeignKey("users.id"))`` and ``mapped_column(ForeignKey("users.id"))`` without a type take
+    the referenced column's type, as SQLAlchemy does (before the ``Mapped[]`` annotation, in 2.0 and 2.1);
+    a chain of such columns is followed to the first one with a type."""
     changed = True
     while changed:
         changed = False

@@ -735,3 +735,64 @@ def test_a_foreign_key_column_whose_target_type_is_unknown_stays(tmp_path):
                                         "not a column of the project's models"]}
     assert differences == []
 
+
+def test_what_depends_on_the_sqlalchemy_version_stays_and_the_rest_is_exact_in_both(tmp_path):
+    """``Mapped[float]`` without a type is Float in SQLAlchemy 2.0 and Double in 2.1 (SQLModel: Float): no
+    declaration matches both, the model stays. ``mapped_column(ForeignKey(...))`` without a type takes the
+    target's type before the annotation's in both versions: ``sa_type`` of the target's type is exact."""
+    root = _project(tmp_path / "p", """
+        from sqlalchemy import BigInteger, Float, ForeignKey
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        from app.db import Base
+
+
+        class Sensor(Base):
+            __tablename__ = "sensors"
+
+            id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+            scale: Mapped[float] = mapped_column(Float)
+
+
+        class Reading(Base):
+            __tablename__ = "readings"
+
+            id: Mapped[int] = mapped_column(primary_key=True)
+            sensor_id: Mapped[int] = mapped_column(ForeignKey("sensors.id"))
+            value: Mapped[float]
+
+
+        class Probe(Base):
+            __tablename__ = "probes"
+
+            id: Mapped[int] = mapped_column(primary_key=True)
+            sensor_id: Mapped[int | None] = mapped_column(ForeignKey("sensors.id"))
+
+
+        class Derived(Base):
+            __tablename__ = "derived"
+
+            id: Mapped[int] = mapped_column(primary_key=True)
+            reading_value: Mapped[float] = mapped_column(ForeignKey("readings.value"))
+        """, """
+        from pydantic import BaseModel
+
+
+        class ProbeIn(BaseModel):
+            sensor_id: int | None = None
+        """)
+    r = run([str(root)], Config(), use_cache=False)
+    facts = {c.attr: (c.type_name, c.sql_type) for c in r.result.model_info["app.models.Reading"].model.columns}
+    assert facts["sensor_id"] == ("BigInteger", "BigInteger")
+    out, kept, differences = _rewritten_and_compared(root)
+    version = ("Mapped[float] without a SQL type is Float in SQLAlchemy 2.0 and Double in 2.1 (SQLModel: Float); "
+               "give it the type")
+    assert kept == {
+        "app.models.Reading": [f"column value: {version}"],
+        "app.models.Derived": [f"foreign key column reading_value takes its type from readings.value, whose type "
+                               f"is unknown: column value: {version}"],
+    }
+    assert differences == []
+    models = out["app/models.py"]
+    assert '    sensor_id: int | None = Field(default=None, sa_type=BigInteger, foreign_key="sensors.id")\n' in models
+    assert "    scale: float\n" in models

@@ -4,6 +4,13 @@ The rendering is exact: the column SQLModel builds from the declaration has the 
 keys, defaults and options as the original. Native ``Field`` arguments are used where SQLModel expresses
 the column exactly; ``sa_type``, ``sa_column_kwargs`` and ``sa_column_args`` carry the rest. What cannot be
 expressed raises ``Unsupported`` and the model stays on SQLAlchemy.
+
+The declaration must be exact under every SQLAlchemy 2.x the project may run. Where the original's type
+depends on the version, no single SQLModel declaration reproduces it and the model stays: ``Mapped[float]``
+without a type is ``Float`` in 2.0 and ``Double`` in 2.1 (SQLModel always builds ``Float``). Where the versions
+agree, the type is written out even if SQLModel would infer another: a column with a ``ForeignKey`` and no
+type takes the referenced column's type ahead of its annotation in 2.0 and 2.1 alike, so it gets that type
+(``max_length=8``, ``sa_type=BigInteger``).
 """
 
 from __future__ import annotations
@@ -163,6 +170,8 @@ def column_spec(ix: Index, attr: Attr, col: Column, targets: Targets | None = No
     if type_expr is None and has_fk:
         type_expr = _foreign_key_type(ix, attr, col, targets or {}, _seen)
         type_imports.add(("sqlalchemy", type_expr.ref.split(":", 1)[1]))
+    elif type_expr is None and col.custom_type is None and col.python_type == "float":
+        raise Unsupported(VERSION_FLOAT.format(attr=attr.name))
     if col.custom_type is None and col.python_type in ("Any", "") and type_expr is None:
         raise Unsupported(f"unknown type of column {attr.name}")
     base_type = col.python_type if col.python_type and col.python_type.isidentifier() else "Any"
@@ -183,13 +192,18 @@ def column_spec(ix: Index, attr: Attr, col: Column, targets: Targets | None = No
                       type_imports)
 
 
+# the one annotation SQLAlchemy maps differently across 2.x: float is Float in 2.0, Double in 2.1
+VERSION_FLOAT = ("column {attr}: Mapped[float] without a SQL type is Float in SQLAlchemy 2.0 and Double in 2.1 "
+                 "(SQLModel: Float); give it the type")
+
+
 def _foreign_key_type(ix: Index, attr: Attr, col: Column, targets: Targets,
                       seen: frozenset[tuple[str, str]]) -> Expr:
     """The type a column with a ``ForeignKey`` and no type of its own gets: the referenced column's, in every
     SQLAlchemy 2.x, whatever the ``Mapped[]`` annotation says. Returned as a ``sqlalchemy`` type expression
     that reads the same in any module (``String(8)``, ``BigInteger``); Unsupported when the target is not a
-    column of the project, when its own type is unknown or not a plain SQLAlchemy type with constant
-    arguments."""
+    column of the project, when its own type is unknown or version-dependent (``Mapped[float]``), or
+    not a plain SQLAlchemy type with constant arguments."""
     fk = col.foreign_key or ""
     table, _, column = fk.rpartition(".")
     key = (table.rsplit(".", 1)[-1], column)
