@@ -33,25 +33,33 @@ class Result:
 
 
 def fill_foreign_key_types(models: dict[str, ModelInfo]) -> None:
-    """``Column(ForeignKey("users.id"))`` takes its type from the referenced column, as SQLAlchemy does."""
-    by_table = {}
-    for info in models.values():
-        for c in (*info.model.columns, *info.inherited_columns):
-            by_table.setdefault((info.model.table, c.name), c)
-    for info in models.values():
-        cols = list(info.model.columns)
+    """``Column(ForeignKey("users.id"))`` and ``mapped_column(ForeignKey("users.id"))`` without a type take
+    the referenced column's type, as SQLAlchemy does (before the ``Mapped[]`` annotation, in 2.0 and 2.1);
+    a chain of such columns is followed to the first one with a type."""
+    changed = True
+    while changed:
         changed = False
-        for i, c in enumerate(cols):
-            if c.type_name == "?" and c.foreign_key and "." in c.foreign_key:
-                table, _, column = c.foreign_key.rpartition(".")
-                target = by_table.get((table.rsplit(".", 1)[-1], column))
-                if target is not None and target.type_name != "?":
-                    cols[i] = replace(c, type_name=target.type_name, sql_type=target.sql_type,
-                                      python_type=target.python_type if c.python_type in ("", "Any")
-                                      else c.python_type, length=target.length)
-                    changed = True
-        if changed:
-            info.model = replace(info.model, columns=tuple(cols))
+        by_table = {}
+        for info in models.values():
+            for c in (*info.model.columns, *info.inherited_columns):
+                by_table.setdefault((info.model.table, c.name), c)
+        for info in models.values():
+            cols = list(info.model.columns)
+            filled = False
+            for i, c in enumerate(cols):
+                if c.type_name == "?" and c.foreign_key and "." in c.foreign_key:
+                    table, _, column = c.foreign_key.rpartition(".")
+                    target = by_table.get((table.rsplit(".", 1)[-1], column))
+                    if target is not None and target.type_name != "?":
+                        cols[i] = replace(c, type_name=target.type_name, sql_type=target.sql_type,
+                                          python_type=target.python_type if c.python_type in ("", "Any")
+                                          else c.python_type, length=target.length, precision=target.precision,
+                                          scale=target.scale, timezone=target.timezone,
+                                          custom_type=target.custom_type)
+                        filled = True
+            if filled:
+                info.model = replace(info.model, columns=tuple(cols))
+                changed = True
 
 
 def _suppressed(f: Finding, by_path: dict[str, ModuleFacts], used: set[tuple[str, int, str]]) -> bool:

@@ -160,6 +160,10 @@ class ModelBuilder:
         primary_key = _is_true(kwargs.get("primary_key"))
         if type_expr is not None:
             info = self._type_info(type_expr)
+        elif fk_target is not None and call_ref != "sqlmodel:Field":
+            # SQLAlchemy 2.0 and 2.1 give a column with a ForeignKey and no type the referenced column's
+            # type, ahead of the Mapped[] annotation: filled in by analyze.fill_foreign_key_types
+            info = {"sql_type": "", "type_name": "?"}
         elif py_type:
             base = py_type.rsplit(".", 1)[-1]
             type_name = PY_TO_SQL.get(base) or ("Enum" if base and base[0].isupper() and base not in PY_TO_SQL

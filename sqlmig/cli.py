@@ -363,7 +363,8 @@ def migrate(
 
     Patches env.py (every model module imported, target_metadata set) and script.py.mako
     (import sqlmodel), and writes a revision stub on the current head: empty when `sqlmig verify`
-    finds the schema unchanged, otherwise Alembic's operations marked for review. Imports your code
+    finds the schema unchanged, otherwise Alembic's operations marked for review and the differences
+    it has no operation for listed for review by hand. Imports your code
     (through `sqlmig verify`). Exit codes: 0 written or nothing to do, 1 --dry-run with changes, 2 error.
     """
     import sys as _sys

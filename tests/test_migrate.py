@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from sqlmig.migration.alembic_setup import heads, patch_env, patch_mako
+from sqlmig.migration.migrate import without_operations
 from tests.conftest import SAMPLES
 
 GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
@@ -120,6 +121,44 @@ def test_schema_differences_become_operations_marked_for_review(tmp_path):
            "    op.alter_column('posts', 'body',\n" in stub
     assert "existing_type=sa.TEXT()" in stub and "nullable=False" in stub
     assert "drop_table" not in stub
+
+
+def test_differences_autogenerate_has_no_operation_for_are_listed_for_review_by_hand(tmp_path):
+    """Alembic does not see a VARCHAR that lost its length: verify reports the lost String(200), the stub says
+    autogenerate has no operation for it instead of claiming that the (empty) operations below are the change."""
+    root = committed_copy("blog", tmp_path)
+    assert sqlmig("rewrite", ".", "--no-cache", cwd=root).returncode == 0
+    post = root / "app/models/post.py"
+    post.write_text(post.read_text(encoding="utf-8").replace(
+        "title: str = Field(sa_type=String(200))", "title: str = Field(sa_type=String)"), encoding="utf-8")
+    proc = sqlmig("migrate", ".", "--no-cache", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    diff = "table posts (postgresql): 'title VARCHAR(200) NOT NULL' -> 'title VARCHAR NOT NULL'"
+    assert f"verify: {diff}" in proc.stderr
+    assert ": 2 differences, 2 without an operation from autogenerate: listed in the revision for review by hand" \
+        in proc.stderr
+    stub = next((root / "migrations/versions").glob("*_move_models_to_sqlmodel.py")).read_text(encoding="utf-8")
+    assert "The operations below" not in stub
+    assert ("MANUAL REVIEW: Alembic's autogenerate emits no operation for these differences (it does not compare "
+            "them\non sqlite), so upgrade() and downgrade() do not apply them.") in stub
+    assert f"\n- {diff}\n" in stub
+    body = ("    # sqlmig: review by hand: autogenerate emitted no operation for these differences\n"
+            f"    #   {diff}\n"
+            "    #   table posts (sqlite): 'title VARCHAR(200) NOT NULL' -> 'title VARCHAR NOT NULL'\n"
+            "    pass\n")
+    assert f"def upgrade() -> None:\n{body}" in stub and f"def downgrade() -> None:\n{body}" in stub
+    compile(stub, "stub.py", "exec")
+
+
+def test_a_difference_alembic_has_an_operation_for_is_not_listed_for_review_by_hand():
+    pg = "table posts (postgresql): 'title VARCHAR(200) NOT NULL' -> 'title VARCHAR(100) NOT NULL'"
+    other = "table posts (postgresql): 'body TEXT' -> 'body VARCHAR'"
+    fk = "table posts (sqlite): new 'FOREIGN KEY(author_id) REFERENCES users (id)'"
+    gone = "table tags: missing after the rewrite"
+    alembic = "alembic: table posts column title: type VARCHAR(length=200) -> String(length=100)"
+    assert without_operations([pg, other, alembic]) == [other]
+    assert without_operations([fk, gone, alembic]) == [gone]  # the table's operations may hold the key
+    assert without_operations([pg, other, fk]) == [pg, other, fk]
 
 
 def test_no_alembic_setup_is_exit_2(tmp_path):

@@ -719,3 +719,134 @@ def test_alembic_revision_scripts_are_history_not_models(tmp_path):
     assert [m.qualname for m in r.result.models] == ["app.models.Slice"]
     assert {f.code for f in r.result.findings} & {"SQM214", "SQM306"} == set()
     assert sorted(rewrite_tree(root)) == ["app/db.py", "app/models.py"]
+def _rewritten_and_compared(root: Path) -> tuple[dict[str, str], dict[str, list[str]], list[str]]:
+    """Rewrite ``root`` in place: (new file texts, keep reasons per model, DDL differences on PostgreSQL and
+    SQLite between a copy of the original and the rewritten tree, both imported)."""
+    original = root.parent / f"{root.name}-original"
+    shutil.copytree(root, original)
+    r = run([str(root)], Config(), use_cache=False)
+    out = compute(Path(r.root), r.result)
+    kept = {m.qualname: m.reasons for m in out.plan.models if m.status == "keep"}
+    texts = {c.path: c.after.decode("utf-8") for c in out.changes}
+    for rel, text in texts.items():
+        (root / rel).write_text(text, encoding="utf-8")
+    cmp = compare_ddl(snapshot(original), snapshot(root), ("postgresql", "sqlite"))
+    return texts, kept, cmp.differences
+
+
+def test_a_foreign_key_column_without_a_type_gets_the_type_of_its_target(tmp_path):
+    """``Column(ForeignKey("offices.code"))`` is VARCHAR(8) when offices.code is String(8): SQLAlchemy gives a
+    typeless foreign key column the referenced column's type, also through a chain of such columns."""
+    root = _project(tmp_path / "p", """
+        from sqlalchemy import BigInteger, Column, ForeignKey, String
+
+        from app.db import Base
+
+
+        class Office(Base):
+            __tablename__ = "offices"
+            code = Column(String(8), primary_key=True)
+            serial = Column(BigInteger, unique=True)
+
+
+        class Desk(Base):
+            __tablename__ = "desks"
+            id = Column(BigInteger, primary_key=True)
+            office_code = Column(ForeignKey("offices.code"), nullable=False)
+            office_serial = Column(ForeignKey("offices.serial", ondelete="CASCADE"))
+
+
+        class Chair(Base):
+            __tablename__ = "chairs"
+            id = Column(BigInteger, primary_key=True)
+            desk_office = Column(ForeignKey("desks.office_code"))
+        """)
+    out, kept, differences = _rewritten_and_compared(root)
+    assert kept == {} and differences == []
+    models = out["app/models.py"]
+    assert '    office_code: str = Field(max_length=8, foreign_key="offices.code")\n' in models
+    assert ('    office_serial: int | None = Field(sa_type=BigInteger, foreign_key="offices.serial", '
+            'ondelete="CASCADE")\n') in models
+    assert '    desk_office: str | None = Field(max_length=8, foreign_key="desks.office_code")\n' in models
+
+
+def test_a_foreign_key_column_whose_target_type_is_unknown_stays(tmp_path):
+    root = _project(tmp_path / "p", """
+        from sqlalchemy import Column, ForeignKey, Integer, String, Table
+
+        from app.db import Base
+
+        legacy = Table("legacy", Base.metadata, Column("code", String(3), primary_key=True))
+
+
+        class Link(Base):
+            __tablename__ = "links"
+            id = Column(Integer, primary_key=True)
+            legacy_code = Column(ForeignKey("legacy.code"))
+        """)
+    out, kept, differences = _rewritten_and_compared(root)
+    assert kept == {"app.models.Link": ["foreign key column legacy_code takes its type from legacy.code, which is "
+                                        "not a column of the project's models"]}
+    assert differences == []
+
+
+def test_what_depends_on_the_sqlalchemy_version_stays_and_the_rest_is_exact_in_both(tmp_path):
+    """``Mapped[float]`` without a type is Float in SQLAlchemy 2.0 and Double in 2.1 (SQLModel: Float): no
+    declaration matches both, the model stays. ``mapped_column(ForeignKey(...))`` without a type takes the
+    target's type before the annotation's in both versions: ``sa_type`` of the target's type is exact."""
+    root = _project(tmp_path / "p", """
+        from sqlalchemy import BigInteger, Float, ForeignKey
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        from app.db import Base
+
+
+        class Sensor(Base):
+            __tablename__ = "sensors"
+
+            id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+            scale: Mapped[float] = mapped_column(Float)
+
+
+        class Reading(Base):
+            __tablename__ = "readings"
+
+            id: Mapped[int] = mapped_column(primary_key=True)
+            sensor_id: Mapped[int] = mapped_column(ForeignKey("sensors.id"))
+            value: Mapped[float]
+
+
+        class Probe(Base):
+            __tablename__ = "probes"
+
+            id: Mapped[int] = mapped_column(primary_key=True)
+            sensor_id: Mapped[int | None] = mapped_column(ForeignKey("sensors.id"))
+
+
+        class Derived(Base):
+            __tablename__ = "derived"
+
+            id: Mapped[int] = mapped_column(primary_key=True)
+            reading_value: Mapped[float] = mapped_column(ForeignKey("readings.value"))
+        """, """
+        from pydantic import BaseModel
+
+
+        class ProbeIn(BaseModel):
+            sensor_id: int | None = None
+        """)
+    r = run([str(root)], Config(), use_cache=False)
+    facts = {c.attr: (c.type_name, c.sql_type) for c in r.result.model_info["app.models.Reading"].model.columns}
+    assert facts["sensor_id"] == ("BigInteger", "BigInteger")
+    out, kept, differences = _rewritten_and_compared(root)
+    version = ("Mapped[float] without a SQL type is Float in SQLAlchemy 2.0 and Double in 2.1 (SQLModel: Float); "
+               "give it the type")
+    assert kept == {
+        "app.models.Reading": [f"column value: {version}"],
+        "app.models.Derived": [f"foreign key column reading_value takes its type from readings.value, whose type "
+                               f"is unknown: column value: {version}"],
+    }
+    assert differences == []
+    models = out["app/models.py"]
+    assert '    sensor_id: int | None = Field(default=None, sa_type=BigInteger, foreign_key="sensors.id")\n' in models
+    assert "    scale: float\n" in models

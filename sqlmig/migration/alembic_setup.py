@@ -7,7 +7,9 @@ that records the move.
   ``sqlmodel.sql.sqltypes.AutoString`` for SQLModel string columns. Patching the template (rather than a
   ``render_item`` hook in env.py) keeps env.py as the team wrote it and is what SQLModel documents;
 - a revision stub from ``templates/revision.py.j2`` on top of the current head(s): empty when
-  ``sqlmig verify`` finds the schema unchanged, otherwise Alembic's own operations, each marked for review.
+  ``sqlmig verify`` finds the schema unchanged, otherwise Alembic's own operations, each marked for review,
+  and the differences autogenerate has no operation for listed in the docstring and as comments for
+  review by hand.
 """
 
 from __future__ import annotations
@@ -148,6 +150,9 @@ class StubInput:
     upgrade: str = "    pass"
     downgrade: str = "    pass"
     imports: list[str] = field(default_factory=list)
+    operations: bool = False  # upgrade/downgrade hold autogenerate's operations
+    manual: list[str] = field(default_factory=list)  # differences autogenerate has no operation for
+    database: str = ""  # where Alembic compared
 
 
 def template_dir() -> Path:
@@ -179,7 +184,8 @@ def render_stub(stub: StubInput, down: list[str], revision: str | None = None, n
         message=stub.message, models=stub.models, unchanged=stub.unchanged, dialects=stub.dialects,
         rev=stub.rev, revision=revision, down_revision=down_repr, down_revision_text=down_text,
         create_date=now.strftime("%Y-%m-%d %H:%M:%S.%f"), upgrade=stub.upgrade, downgrade=stub.downgrade,
-        imports=stub.imports)
+        imports=stub.imports, operations=stub.operations, database=stub.database,
+        manual=[d.replace("\\", "\\\\").replace('"""', '\\"""') for d in stub.manual])  # in the docstring
 
 
 def stub_path(versions: Path, revision: str, message: str) -> Path:

@@ -54,6 +54,42 @@ def _review(code: str) -> str:
     return body if body.strip() else "    pass"
 
 
+_DDL_DIFFERENCE = re.compile(r"^table ([^\s:]+)(?: \((\w+)\): (?:new )?'(\S+))?")
+_ALEMBIC_COLUMN = re.compile(r"^alembic: table (\S+) column (\S+):")
+CONSTRAINT_WORDS = frozenset({"FOREIGN", "PRIMARY", "UNIQUE", "CONSTRAINT", "CHECK"})  # DDL lines of no column
+
+
+def without_operations(differences: list[str]) -> list[str]:
+    """The DDL differences no Alembic difference is about, so autogenerate has no operation for them (it
+    does not compare a VARCHAR length on SQLite, say): a column's line counts as covered only by an Alembic
+    difference of the same table and column, anything else by one that names the same table."""
+    alembic = [d for d in differences if d.startswith("alembic: ")]
+    columns = {m.groups() for d in alembic if (m := _ALEMBIC_COLUMN.match(d))}
+    out = []
+    for d in differences:
+        if d.startswith("alembic: "):
+            continue
+        m = _DDL_DIFFERENCE.match(d)
+        if m is None:
+            out.append(d)
+            continue
+        table, _, column = m.groups()
+        if column is not None and column.isidentifier() and column not in CONSTRAINT_WORDS:
+            covered = (table, column) in columns
+        else:
+            covered = any(re.search(rf"\b{re.escape(table)}\b", a) for a in alembic)
+        if not covered:
+            out.append(d)
+    return out
+
+
+def _manual(differences: list[str], body: str) -> str:
+    """``body`` after comments that list the differences it does not apply."""
+    head = ["    # sqlmig: review by hand: autogenerate emitted no operation for these differences"]
+    head += [f"    #   {d}" for d in differences]
+    return "\n".join(head) + "\n" + body
+
+
 def plan_migrate(root: Path, result: Result, alembic_dir: Path | None, rev: str,
                  revision: str | None = None) -> MigratePlan:
     setup = find_setup(root, alembic_dir)
@@ -95,7 +131,8 @@ def plan_migrate(root: Path, result: Result, alembic_dir: Path | None, rev: str,
         check = verify(root, rev=rev, render=True)
     except VerifyError as exc:
         raise MigrateError(f"cannot verify the schema: {exc}") from None
-    stub = StubInput(MESSAGE, models, check.unchanged, ", ".join(check.dialects), rev)
+    stub = StubInput(MESSAGE, models, check.unchanged, ", ".join(check.dialects), rev,
+                     database=check.database.split(":", 1)[0].split("+", 1)[0])  # the backend, not a temporary file
     if not check.unchanged:
         ops = check.operations or {}
         tables = ops.get("tables", {})
@@ -106,13 +143,25 @@ def plan_migrate(root: Path, result: Result, alembic_dir: Path | None, rev: str,
         if ops:
             stub.upgrade = _review(ops["upgrade"])
             stub.downgrade = _review(ops["downgrade"])
+            stub.operations = stub.upgrade.strip() != "pass" or stub.downgrade.strip() != "pass"
+        stub.manual = without_operations(check.differences)
+        if stub.manual:
+            stub.upgrade = _manual(stub.manual, stub.upgrade)
+            stub.downgrade = _manual(stub.manual, stub.downgrade)
         plan.notes += [f"verify: {d}" for d in check.differences]
     down = heads(setup.versions)
     text = render_stub(stub, down, revision=revision)
     plan.revision = re.search(r'^revision: str = "([^"]+)"', text, re.M).group(1)
     path = stub_path(setup.versions, plan.revision, MESSAGE)
     plan.changes.append(new_file_change(root, path, text))
-    plan.notes.append(f"revision {plan.revision} on {', '.join(down) or '<base>'}: "
-                      + ("schema unchanged, empty upgrade/downgrade" if check.unchanged else
-                         f"{len(check.differences)} differences, operations marked for review"))
+    if check.unchanged:
+        summary = "schema unchanged, empty upgrade/downgrade"
+    else:
+        summary = f"{len(check.differences)} differences"
+        if stub.operations:
+            summary += ", operations marked for review"
+        if stub.manual:
+            summary += (f", {len(stub.manual)} without an operation from autogenerate: listed in the revision "
+                        f"for review by hand")
+    plan.notes.append(f"revision {plan.revision} on {', '.join(down) or '<base>'}: {summary}")
     return plan

@@ -4,6 +4,13 @@ The rendering is exact: the column SQLModel builds from the declaration has the 
 keys, defaults and options as the original. Native ``Field`` arguments are used where SQLModel expresses
 the column exactly; ``sa_type``, ``sa_column_kwargs`` and ``sa_column_args`` carry the rest. What cannot be
 expressed raises ``Unsupported`` and the model stays on SQLAlchemy.
+
+The declaration must be exact under every SQLAlchemy 2.x the project may run. Where the original's type
+depends on the version, no single SQLModel declaration reproduces it and the model stays: ``Mapped[float]``
+without a type is ``Float`` in 2.0 and ``Double`` in 2.1 (SQLModel always builds ``Float``). Where the versions
+agree, the type is written out even if SQLModel would infer another: a column with a ``ForeignKey`` and no
+type takes the referenced column's type ahead of its annotation in 2.0 and 2.1 alike, so it gets that type
+(``max_length=8``, ``sa_type=BigInteger``).
 """
 
 from __future__ import annotations
@@ -71,7 +78,27 @@ class ColumnSpec:
     carried_module: str | None = None  # where that alias is defined
 
 
-def column_spec(ix: Index, attr: Attr, col: Column) -> ColumnSpec:
+# (table, column name) -> the attribute and column facts that declare it, for foreign key targets
+Targets = dict[tuple[str, str], tuple[Attr, Column]]
+
+
+def column_targets(ix: Index, models) -> Targets:
+    """Every model column by (table, database name), with the class-body attribute that declares it."""
+    out: Targets = {}
+    for info in models:
+        m = info.model
+        for c in m.columns:
+            owner = ix.classes.get(c.owner)
+            attr = next((a for a in owner[0].attrs if a.name == c.attr), None) if owner is not None else None
+            if m.table and attr is not None:
+                out.setdefault((m.table, c.name), (attr, c))
+    return out
+
+
+def column_spec(ix: Index, attr: Attr, col: Column, targets: Targets | None = None,
+                _seen: frozenset[tuple[str, str]] = frozenset()) -> ColumnSpec:
+    """The column's pieces. A column with a ``ForeignKey`` and no type gets the type of the referenced column
+    (``targets``), as SQLAlchemy gives it; Unsupported when that type cannot be known or restated."""
     value, ann = attr.value, attr.annotation
     call = value if value is not None and value.kind == "call" else None
     mapped = ann is not None and ann.kind == "subscript" and ann.ref == "sqlalchemy:Mapped" and bool(ann.args)
@@ -141,6 +168,11 @@ def column_spec(ix: Index, attr: Attr, col: Column) -> ColumnSpec:
     for key in kwargs:
         if key not in SA_COLUMN_KWARGS and key not in NATIVE:
             raise Unsupported(f"column option {key}= on {attr.name} has no SQLModel equivalent")
+    has_fk = any(a.kind == "call" and ix.ref(a) == "sqlalchemy:ForeignKey" for a in positional)
+    if type_expr is None and has_fk:
+        type_expr = _foreign_key_type(ix, attr, col, targets or {}, _seen)
+    elif type_expr is None and col.custom_type is None and col.python_type == "float":
+        raise Unsupported(VERSION_FLOAT.format(attr=attr.name))
     if col.custom_type is None and col.python_type in ("Any", "") and type_expr is None:
         raise Unsupported(f"unknown type of column {attr.name}")
     base_type = col.python_type if col.python_type and col.python_type.isidentifier() else "Any"
@@ -159,6 +191,51 @@ def column_spec(ix: Index, attr: Attr, col: Column) -> ColumnSpec:
         optional_ann = optional
     return ColumnSpec(col, annotation, optional_ann, base_type, type_expr.text if type_expr is not None else None,
                       type_expr, kwargs, extra, fk_native, fk_text, ondelete_text, carried, carried_module)
+
+
+# the one annotation SQLAlchemy maps differently across 2.x: float is Float in 2.0, Double in 2.1
+VERSION_FLOAT = ("column {attr}: Mapped[float] without a SQL type is Float in SQLAlchemy 2.0 and Double in 2.1 "
+                 "(SQLModel: Float); give it the type")
+
+
+def _foreign_key_type(ix: Index, attr: Attr, col: Column, targets: Targets,
+                      seen: frozenset[tuple[str, str]]) -> Expr:
+    """The type a column with a ``ForeignKey`` and no type of its own gets: the referenced column's, in every
+    SQLAlchemy 2.x, whatever the ``Mapped[]`` annotation says. Returned as a ``sqlalchemy`` type expression
+    that reads the same in any module (``String(8)``, ``BigInteger``); Unsupported when the target is not a
+    column of the project, when its own type is unknown or version-dependent (``Mapped[float]``), or
+    not a plain SQLAlchemy type with constant arguments."""
+    fk = col.foreign_key or ""
+    table, _, column = fk.rpartition(".")
+    key = (table.rsplit(".", 1)[-1], column)
+    where = f"foreign key column {attr.name} takes its type from {fk}"
+    hit = targets.get(key)
+    if key in seen:
+        raise Unsupported(f"{where}, a cycle of foreign keys without a type")
+    if not table or hit is None:
+        raise Unsupported(f"{where}, which is not a column of the project's models")
+    t_attr, t_col = hit
+    try:
+        spec = column_spec(ix, t_attr, t_col, targets, seen | {key})
+    except Unsupported as exc:
+        raise Unsupported(f"{where}, whose type is unknown: {exc}") from None
+    if spec.type_expr is not None:
+        expr = spec.type_expr
+    elif t_col.custom_type is None and spec.base_type in PY_TO_SQL:
+        name = PY_TO_SQL[spec.base_type]  # what SQLAlchemy infers from the target's annotation
+        expr = Expr("name", name, f"sqlalchemy:{name}")
+    else:
+        raise Unsupported(f"{where}, whose type is unknown")
+    ref = ix.ref(expr) or ""
+    if not ref.startswith("sqlalchemy:") or t_col.custom_type or expr.kind not in ("name", "attr", "call") or not (
+            all(is_constant(a) for a in expr.args)
+            and all(is_constant(v) and not k.startswith("*") for k, v in expr.kwargs)):
+        raise Unsupported(f"{where}, whose type {expr.text} the rewrite cannot restate")
+    name = imported("sqlalchemy", ref.split(":", 1)[1])  # spelled as this module needs it (names.Namer)
+    if expr.kind != "call":
+        return Expr("name", name, ref)
+    inner = [a.text for a in expr.args] + [f"{k}={v.text}" for k, v in expr.kwargs]
+    return Expr("call", f"{name}({', '.join(inner)})", ref, expr.args, expr.kwargs)
 
 
 def _type_args(expr: Expr) -> list[Expr] | None:

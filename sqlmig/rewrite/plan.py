@@ -29,6 +29,7 @@ from sqlmig.rewrite.fields import (
     Decl,
     Unsupported,
     column_spec,
+    column_targets,
     db_arguments,
     field_call,
     is_constant,
@@ -162,6 +163,7 @@ class Planner:
         self.planned: set[tuple[str, str]] = set()  # (package root, name) of the new classes
         self.tables: dict[str, str] = {}
         self.fks: dict[str, set[str]] = defaultdict(set)
+        self.targets = column_targets(self.ix, result.model_info.values())
         for info in result.model_info.values():
             m = info.model
             if m.table:
@@ -271,7 +273,7 @@ class Planner:
                 col = col_by_attr.get(attr.name)
                 try:
                     if col is not None and col.owner == owner:
-                        spec = column_spec(self.ix, attr, col)
+                        spec = column_spec(self.ix, attr, col, self.targets)
                         decl = decls[attr.name] = table_field(spec, self.ix)
                         decl.imports |= self._alias_imports(spec, decl, self.ix.classes[owner][1].module)
                     elif attr.name in rel_by_attr and rel_by_attr[attr.name].owner == owner:
@@ -597,7 +599,7 @@ class Planner:
         length = dict(sf.constraints).get("max_length")
         if length is not None and (col.length is None or not length.isdigit() or int(length) > col.length):
             raise Unsupported("length")
-        spec: ColumnSpec = column_spec(self.ix, model_attr, col)
+        spec: ColumnSpec = column_spec(self.ix, model_attr, col, self.targets)
         value = a.value
         kwargs: list[tuple[str, str]] = []
         default: str | None = None
