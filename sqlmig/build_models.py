@@ -47,6 +47,7 @@ class ModelBuilder:
     def __init__(self, ix: Index) -> None:
         self.ix = ix
         self._enum_names: set[str] | None = None
+        self._nullable_said: set[tuple[str, str]] = set()  # (owner, attr) of columns with nullable=True/False
 
     # ------------------------------------------------------------------ types
 
@@ -176,6 +177,7 @@ class ModelBuilder:
         nullable_kw = kwargs.get("nullable")
         if nullable_kw is not None and nullable_kw.kind == "const" and isinstance(nullable_kw.value, bool):
             nullable = nullable_kw.value
+            self._nullable_said.add((owner, attr.name))
         elif primary_key:
             nullable = False
         elif mapped_ann:
@@ -301,6 +303,7 @@ class ModelBuilder:
                     info.mapper_args = attr.value
             for method in owner_cls.methods:
                 self._method(info, method, owner, columns, rels)
+        self._constraint_keys(info, columns)
         info.inherited_columns = tuple(
             c for q in mapped_parents for c in self._own_columns(q) if c.attr not in columns)
         info.model = Model(
@@ -318,6 +321,21 @@ class ModelBuilder:
             style="sqlmodel" if base == "sqlmodel:SQLModel" else "sqlalchemy",
         )
         return info
+
+    def _constraint_keys(self, info: ModelInfo, columns: dict[str, Column]) -> None:
+        """Columns a ``PrimaryKeyConstraint`` in ``__table_args__`` names (as strings or as the column
+        attributes) are primary keys, NOT NULL unless they say ``nullable=`` themselves."""
+        for call in table_arg_calls(self.ix, info.table_args, "sqlalchemy:PrimaryKeyConstraint"):
+            for arg in call.args:
+                col = None
+                if arg.kind == "str":
+                    col = next((c for c in columns.values() if c.name == arg.value), None) or columns.get(arg.value)
+                elif arg.kind == "name":
+                    col = columns.get(arg.text)
+                if col is None or col.primary_key:
+                    continue
+                said = (col.owner, col.attr) in self._nullable_said
+                columns[col.attr] = replace(col, primary_key=True, nullable=col.nullable if said else False)
 
     def _table_columns(self, attr: Attr, owner: str) -> dict[str, Column]:
         """Columns of an imperative ``__table__ = Table("name", metadata, Column("id", ...), ...)``."""
@@ -358,6 +376,13 @@ class ModelBuilder:
                     rel = self.relationship(fake, owner)
                     if rel is not None:
                         rels[method.name] = rel
+
+
+def table_arg_calls(ix: Index, table_args: Expr | None, ref: str) -> list[Expr]:
+    """The calls of ``ref`` (a constraint or index) among the items of a ``__table_args__`` tuple."""
+    if table_args is None or table_args.kind not in ("tuple", "list"):
+        return []
+    return [e for e in table_args.args if e.kind == "call" and (ix.ref(e) == ref or e.last == ref.split(":")[-1])]
 
 
 def _declared_tablename(method: Method, class_name: str) -> str:

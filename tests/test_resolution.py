@@ -305,3 +305,55 @@ def test_colliding_module_names_do_not_hide_each_other(project):
     })
     assert [(m.qualname, m.path) for m in r.models] == [("svc_a.models.Invoice", "svc_a/models.py"),
                                                         ("svc_b.models.Parcel", "svc_b/models.py")]
+
+
+def test_primary_key_constraint_in_table_args_makes_primary_keys(project):
+    """``PrimaryKeyConstraint`` in ``__table_args__`` (a tuple, with or without a trailing dict; columns
+    by name or as the column attributes) declares primary keys: NOT NULL unless the column says
+    ``nullable=``, as SQLAlchemy builds them; two columns are a composite key (SQM203)."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            from sqlalchemy import Column, Integer, PrimaryKeyConstraint, String, UniqueConstraint
+            from sqlalchemy.orm import Mapped, declarative_base, mapped_column
+
+            Base = declarative_base()
+
+
+            class Experiment(Base):
+                __tablename__ = "experiments"
+
+                experiment_id = Column(Integer, autoincrement=True)
+                name = Column(String(256), nullable=False)
+
+                __table_args__ = (PrimaryKeyConstraint("experiment_id", name="experiment_pk"),
+                                  UniqueConstraint("name"))
+
+
+            class Renamed(Base):
+                __tablename__ = "renamed"
+
+                key: Mapped[int | None] = mapped_column("the_key")
+
+                __table_args__ = (PrimaryKeyConstraint("the_key"), {"comment": "x"})
+
+
+            class Run(Base):
+                __tablename__ = "runs"
+
+                run_uuid = Column(String(32))
+                experiment_id = Column(Integer, nullable=True)
+                note = Column(String(10))
+
+                __table_args__ = (PrimaryKeyConstraint(run_uuid, "experiment_id"),)
+            """,
+    })
+    keys = {m.qualname.rsplit(".", 1)[-1]: [(c.attr, c.primary_key, c.nullable) for c in m.columns]
+            for m in r.models}
+    assert keys == {
+        "Experiment": [("experiment_id", True, False), ("name", False, False)],
+        "Renamed": [("key", True, False)],
+        "Run": [("run_uuid", True, False), ("experiment_id", True, True), ("note", False, True)],
+    }
+    assert [(f.code, f.subject, f.message) for f in r.findings if f.code == "SQM203"] == [
+        ("SQM203", "app.models.Run", "Run has a composite primary key (run_uuid, experiment_id)")]

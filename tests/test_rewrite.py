@@ -663,3 +663,64 @@ class Note(Base):
     text = (root / "app/models.py").read_text(encoding="utf-8")
     assert "class Note(SQLModelBase, table=True):" in text and "class Parent(Base):" in text
     assert snapshot(root)["tables"].keys() == {"parents", "kids", "notes"}  # imports and maps
+
+
+TABLE_ARGS_MODELS = """
+from sqlalchemy import Column, Index, Integer, PrimaryKeyConstraint, String, UniqueConstraint
+
+from app.db import Base
+
+
+class Experiment(Base):
+    __tablename__ = "experiments"
+
+    experiment_id = Column(Integer, autoincrement=True)
+    name = Column(String(256), nullable=False)
+    owner = Column(String(64))
+    stage = Column(String(20))
+
+    __table_args__ = (
+        PrimaryKeyConstraint("experiment_id", name="experiment_pk"),
+        UniqueConstraint("name", "owner", name="uq_experiment_name_owner"),
+        Index("ix_experiment_stage_owner", "stage", "owner"),
+        {"comment": "experiments"},
+    )
+"""
+
+
+def test_table_args_primary_key_constraint_keeps_the_column_a_key(tmp_path):
+    """A key declared only by ``PrimaryKeyConstraint(..., name=...)`` in ``__table_args__`` stays the
+    primary key (NOT NULL, the constraint named as before); the UniqueConstraint and Index naming
+    columns by string survive with ``__table_args__`` as written: the same DDL on PostgreSQL and SQLite."""
+    before_root = _project(tmp_path / "before", TABLE_ARGS_MODELS)
+    after_root = _project(tmp_path / "after", TABLE_ARGS_MODELS)
+    out = rewrite_tree(after_root)
+    assert out["app/models.py"] == '''from sqlalchemy import Index, PrimaryKeyConstraint, UniqueConstraint
+from sqlmodel import Field
+
+from app.db import SQLModelBase
+
+
+class Experiment(SQLModelBase, table=True):
+    __tablename__ = "experiments"
+
+    experiment_id: int | None = Field(default=None, primary_key=True, sa_column_kwargs={"autoincrement": True})
+    name: str = Field(max_length=256)
+    owner: str | None = Field(max_length=64)
+    stage: str | None = Field(max_length=20)
+
+    __table_args__ = (
+        PrimaryKeyConstraint("experiment_id", name="experiment_pk"),
+        UniqueConstraint("name", "owner", name="uq_experiment_name_owner"),
+        Index("ix_experiment_stage_owner", "stage", "owner"),
+        {"comment": "experiments"},
+    )
+'''
+    for path, text in out.items():
+        (after_root / path).write_text(text, encoding="utf-8")
+    before, after = snapshot(before_root), snapshot(after_root)
+    ddl = before["tables"]["experiments"]["ddl"]
+    assert "experiment_id SERIAL NOT NULL" in ddl["postgresql"]
+    assert "CONSTRAINT experiment_pk PRIMARY KEY (experiment_id)" in ddl["postgresql"]
+    assert "ix_experiment_stage_owner" in ddl["sqlite"] and "uq_experiment_name_owner" in ddl["sqlite"]
+    assert compare_ddl(before, after, ("postgresql", "sqlite")).differences == []
