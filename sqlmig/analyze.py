@@ -36,6 +36,8 @@ def fill_foreign_key_types(models: dict[str, ModelInfo]) -> None:
     """``Column(ForeignKey("users.id"))`` takes its type from the referenced column, as SQLAlchemy does."""
     by_table = {}
     for info in models.values():
+        if info.model.table is None:  # not known statically: nothing can point at it by name
+            continue
         for c in (*info.model.columns, *info.inherited_columns):
             by_table.setdefault((info.model.table, c.name), c)
     for info in models.values():

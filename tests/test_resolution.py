@@ -357,3 +357,99 @@ def test_primary_key_constraint_in_table_args_makes_primary_keys(project):
     }
     assert [(f.code, f.subject, f.message) for f in r.findings if f.code == "SQM203"] == [
         ("SQM203", "app.models.Run", "Run has a composite primary key (run_uuid, experiment_id)")]
+
+
+def test_table_names_are_exact_or_unknown(project):
+    """A ``declared_attr`` ``__tablename__`` gives a name only when the analyzer can evaluate it exactly;
+    a name computed by other code (a regex, a helper) is unknown (None), never guessed."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            import re
+
+            from sqlalchemy import Column, Integer, Table
+            from sqlalchemy.orm import declarative_base, declared_attr
+
+            Base = declarative_base()
+            NAME = "constants"
+            SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+            def snake(name):
+                return SNAKE.sub("_", name).lower()
+
+
+            class Lower:
+                @declared_attr
+                def __tablename__(cls):
+                    return cls.__name__.lower()
+
+
+            class Plural:
+                @declared_attr.directive
+                def __tablename__(cls) -> str:
+                    return cls.__name__.lower() + "s"
+
+
+            class Formatted:
+                @declared_attr
+                def __tablename__(cls):
+                    return f"t_{cls.__name__.lower()}"
+
+
+            class Regex:
+                @declared_attr.directive
+                def __tablename__(cls) -> str:
+                    return SNAKE.sub("_", cls.__name__).lower()
+
+
+            class Helper:
+                @declared_attr
+                def __tablename__(cls):
+                    return snake(cls.__name__)
+
+
+            class Branches:
+                @declared_attr
+                def __tablename__(cls):
+                    if cls.__name__.startswith("X"):
+                        return "x_" + cls.__name__.lower()
+                    return cls.__name__.lower()
+
+
+            class WorkPool(Lower, Base):
+                id = Column(Integer, primary_key=True)
+
+
+            class WorkQueue(Plural, Base):
+                id = Column(Integer, primary_key=True)
+
+
+            class WorkItem(Formatted, Base):
+                id = Column(Integer, primary_key=True)
+
+
+            class WorkStep(Regex, Base):
+                id = Column(Integer, primary_key=True)
+
+
+            class WorkLog(Helper, Base):
+                id = Column(Integer, primary_key=True)
+
+
+            class WorkNote(Branches, Base):
+                id = Column(Integer, primary_key=True)
+
+
+            class Constant(Base):
+                __tablename__ = NAME
+                id = Column(Integer, primary_key=True)
+
+
+            class Imperative(Base):
+                __table__ = Table(NAME + "_2", Base.metadata, Column("id", Integer, primary_key=True))
+            """,
+    })
+    assert {m.qualname.rsplit(".", 1)[-1]: m.table for m in r.models} == {
+        "WorkPool": "workpool", "WorkQueue": "workqueues", "WorkItem": "t_workitem", "WorkStep": None,
+        "WorkLog": None, "WorkNote": None, "Constant": "constants", "Imperative": None}
