@@ -293,8 +293,10 @@ class ModelBuilder:
         base = self.ix.mapped.get(qualname)
         mapped_parents = tuple(q for q in mro[1:] if q in self.ix.mapped)
         first_mapped = next((i for i, q in enumerate(mro[1:], 1) if q in self.ix.mapped), len(mro))
-        contributors = [q for q in mro[:first_mapped] if q in self.ix.classes and not self.ix.is_declarative_base(q)]
-        mixins = tuple(q for q in contributors if q != qualname)
+        # the classes whose columns the table gets: the model, its mixins and abstract bases, and the
+        # declarative base class itself (columns declared on it are copied into every table, as a mixin's)
+        contributors = [q for q in mro[:first_mapped] if q in self.ix.classes]
+        mixins = tuple(q for q in contributors if q != qualname and not self.ix.is_declarative_base(q))
         info = ModelInfo(model=None, cls=cls, facts=facts)  # type: ignore[arg-type]
         info_style = "sqlmodel" if base == "sqlmodel:SQLModel" else "sqlalchemy"
         columns: dict[str, Column] = {}

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
+from sqlmig.report.json import render
+
 
 def _model(r, qualname):
     return next(m for m in r.models if m.qualname == qualname)
@@ -453,3 +457,57 @@ def test_table_names_are_exact_or_unknown(project):
     assert {m.qualname.rsplit(".", 1)[-1]: m.table for m in r.models} == {
         "WorkPool": "workpool", "WorkQueue": "workqueues", "WorkItem": "t_workitem", "WorkStep": None,
         "WorkLog": None, "WorkNote": None, "Constant": "constants", "Imperative": None}
+
+
+def test_columns_declared_on_the_declarative_base_are_every_models(project):
+    """Columns on the declarative base class are copied into every table, as a mixin's: the models have
+    them (no false SQM106 for ``id``), with the base as owner (SQM209), and the table name the base
+    computes with a regex is unknown; the JSON says null."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            import re
+            import uuid
+
+            from sqlalchemy import ForeignKey, String
+            from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+            CAMEL_TO_SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+            class Base(DeclarativeBase):
+                @declared_attr.directive
+                def __tablename__(cls) -> str:
+                    return CAMEL_TO_SNAKE.sub("_", cls.__name__).lower()
+
+                id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+
+
+            class WorkPool(Base):
+                name: Mapped[str] = mapped_column(String(100))
+
+
+            class WorkQueue(Base):
+                name: Mapped[str] = mapped_column(String(100))
+                work_pool_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("work_pool.id"), index=True)
+            """,
+        "app/schemas.py": """
+            import uuid
+
+            from pydantic import BaseModel
+
+
+            class WorkPoolOut(BaseModel):
+                id: uuid.UUID
+                name: str
+            """,
+    })
+    pool = _model(r, "app.models.WorkPool")
+    assert pool.table is None and pool.mixins == ()
+    assert [(c.attr, c.owner, c.primary_key, c.python_type) for c in pool.columns] == [
+        ("name", "app.models.WorkPool", False, "str"), ("id", "app.models.Base", True, "UUID")]
+    assert [c.attr for c in _model(r, "app.models.WorkQueue").columns] == ["name", "work_pool_id", "id"]
+    assert sorted((f.code, f.subject) for f in r.findings) == [
+        ("SQM101", "app.schemas.WorkPoolOut.id"), ("SQM101", "app.schemas.WorkPoolOut.name"),
+        ("SQM107", "app.models.WorkQueue"), ("SQM209", "app.models.WorkPool"), ("SQM209", "app.models.WorkQueue")]
+    assert [m["table"] for m in json.loads(render(r))["models"]] == [None, None]

@@ -724,3 +724,43 @@ class Experiment(SQLModelBase, table=True):
     assert "CONSTRAINT experiment_pk PRIMARY KEY (experiment_id)" in ddl["postgresql"]
     assert "ix_experiment_stage_owner" in ddl["sqlite"] and "uq_experiment_name_owner" in ddl["sqlite"]
     assert compare_ddl(before, after, ("postgresql", "sqlite")).differences == []
+
+
+def test_a_base_with_columns_and_a_computed_table_name_keeps_its_models(tmp_path):
+    """Columns and a regex ``__tablename__`` on the declarative base: SQLModel classes would inherit
+    neither, so the models stay, with that reason, and nothing is written."""
+    db = '''
+import re
+import uuid
+
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+CAMEL_TO_SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+class Base(DeclarativeBase):
+    @declared_attr.directive
+    def __tablename__(cls) -> str:
+        return CAMEL_TO_SNAKE.sub("_", cls.__name__).lower()
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+'''
+    models = '''
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base
+
+
+class WorkPool(Base):
+    name: Mapped[str] = mapped_column(String(100))
+'''
+    schemas = "import uuid\n\nfrom pydantic import BaseModel\n\n\nclass WorkPoolOut(BaseModel):\n    id: uuid.UUID\n"
+    root = _project(tmp_path, models, schemas, {"app/db.py": db})
+    r = run([str(root)], Config(), use_cache=False)
+    assert [m.table for m in r.result.models] == [None]
+    assert [f.code for f in r.result.findings if f.code == "SQM106"] == []
+    assert rewrite_tree(root) == {}
+    proc = cli("rewrite", ".", "--no-cache", "--dry-run", cwd=root)
+    assert ("keep    app.models.WorkPool (app/models.py): declarative base Base declares id, __tablename__, "
+            "which SQLModel classes would not inherit") in proc.stderr
