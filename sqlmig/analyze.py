@@ -35,12 +35,15 @@ class Result:
 def fill_foreign_key_types(models: dict[str, ModelInfo]) -> None:
     """``Column(ForeignKey("users.id"))`` and ``mapped_column(ForeignKey("users.id"))`` without a type take
     the referenced column's type, as SQLAlchemy does (before the ``Mapped[]`` annotation, in 2.0 and 2.1);
-    a chain of such columns is followed to the first one with a type."""
+    a chain of such columns is followed to the first one with a type. A model whose table name is not
+    known statically is nothing a foreign key can point at by name."""
     changed = True
     while changed:
         changed = False
         by_table = {}
         for info in models.values():
+            if info.model.table is None:
+                continue
             for c in (*info.model.columns, *info.inherited_columns):
                 by_table.setdefault((info.model.table, c.name), c)
         for info in models.values():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field, replace
 
 from sqlmig.index import Index
@@ -47,6 +48,7 @@ class ModelBuilder:
     def __init__(self, ix: Index) -> None:
         self.ix = ix
         self._enum_names: set[str] | None = None
+        self._nullable_said: set[tuple[str, str]] = set()  # (owner, attr) of columns with nullable=True/False
 
     # ------------------------------------------------------------------ types
 
@@ -180,6 +182,7 @@ class ModelBuilder:
         nullable_kw = kwargs.get("nullable")
         if nullable_kw is not None and nullable_kw.kind == "const" and isinstance(nullable_kw.value, bool):
             nullable = nullable_kw.value
+            self._nullable_said.add((owner, attr.name))
         elif primary_key:
             nullable = False
         elif mapped_ann:
@@ -256,19 +259,36 @@ class ModelBuilder:
     # ------------------------------------------------------------------ models
 
     def table_name(self, qualname: str) -> str | None:
+        """The table name, when the code gives it exactly: a string (or a module constant holding one),
+        ``Table("name", ...)``, or a ``declared_attr`` that ``_declared_tablename`` can evaluate. Anything
+        else (a name computed by a function, a regex ...) is unknown: None, never a guess."""
         for q in self.ix.mro(qualname):
             entry = self.ix.classes.get(q)
             if entry is None:
                 continue
+            own = q == qualname
             for attr in entry[0].attrs:
-                if attr.name == "__tablename__" and q == qualname and attr.value is not None:
-                    return attr.value.value if attr.value.kind == "str" else attr.value.text
-                if attr.name == "__table__" and q == qualname and attr.value is not None:
-                    first = attr.value.args[0] if attr.value.args else None
-                    return first.value if first is not None and first.kind == "str" else attr.value.text
+                if attr.name == "__tablename__" and (own or q not in self.ix.mapped) and attr.value is not None:
+                    return self._string(attr.value)
+                if attr.name == "__table__" and own and attr.value is not None:
+                    table = attr.value
+                    if table.kind == "call" and self.ix.ref(table) == "sqlalchemy:Table" and table.args:
+                        return self._string(table.args[0])
+                    return None
             for method in entry[0].methods:
                 if method.name == "__tablename__":
                     return _declared_tablename(method, qualname.rsplit(".", 1)[-1])
+        return None
+
+    def _string(self, expr: Expr) -> str | None:
+        """A string literal, or a name bound at module level to one."""
+        if expr.kind == "str":
+            return expr.value
+        if expr.kind in ("name", "attr"):
+            binding = self.ix.binding_of(self.ix.ref(expr))
+            if binding is not None and binding.kind == "assign" and binding.value is not None \
+                    and binding.value.kind == "str":
+                return binding.value.value
         return None
 
     def build(self, qualname: str) -> ModelInfo:
@@ -277,8 +297,10 @@ class ModelBuilder:
         base = self.ix.mapped.get(qualname)
         mapped_parents = tuple(q for q in mro[1:] if q in self.ix.mapped)
         first_mapped = next((i for i, q in enumerate(mro[1:], 1) if q in self.ix.mapped), len(mro))
-        contributors = [q for q in mro[:first_mapped] if q in self.ix.classes and not self.ix.is_declarative_base(q)]
-        mixins = tuple(q for q in contributors if q != qualname)
+        # the classes whose columns the table gets: the model, its mixins and abstract bases, and the
+        # declarative base class itself (columns declared on it are copied into every table, as a mixin's)
+        contributors = [q for q in mro[:first_mapped] if q in self.ix.classes]
+        mixins = tuple(q for q in contributors if q != qualname and not self.ix.is_declarative_base(q))
         info = ModelInfo(model=None, cls=cls, facts=facts)  # type: ignore[arg-type]
         info_style = "sqlmodel" if base == "sqlmodel:SQLModel" else "sqlalchemy"
         columns: dict[str, Column] = {}
@@ -305,6 +327,7 @@ class ModelBuilder:
                     info.mapper_args = attr.value
             for method in owner_cls.methods:
                 self._method(info, method, owner, columns, rels)
+        self._constraint_keys(info, columns)
         info.inherited_columns = tuple(
             c for q in mapped_parents for c in self._own_columns(q) if c.attr not in columns)
         info.model = Model(
@@ -322,6 +345,21 @@ class ModelBuilder:
             style="sqlmodel" if base == "sqlmodel:SQLModel" else "sqlalchemy",
         )
         return info
+
+    def _constraint_keys(self, info: ModelInfo, columns: dict[str, Column]) -> None:
+        """Columns a ``PrimaryKeyConstraint`` in ``__table_args__`` names (as strings or as the column
+        attributes) are primary keys, NOT NULL unless they say ``nullable=`` themselves."""
+        for call in table_arg_calls(self.ix, info.table_args, "sqlalchemy:PrimaryKeyConstraint"):
+            for arg in call.args:
+                col = None
+                if arg.kind == "str":
+                    col = next((c for c in columns.values() if c.name == arg.value), None) or columns.get(arg.value)
+                elif arg.kind == "name":
+                    col = columns.get(arg.text)
+                if col is None or col.primary_key:
+                    continue
+                said = (col.owner, col.attr) in self._nullable_said
+                columns[col.attr] = replace(col, primary_key=True, nullable=col.nullable if said else False)
 
     def _table_columns(self, attr: Attr, owner: str) -> dict[str, Column]:
         """Columns of an imperative ``__table__ = Table("name", metadata, Column("id", ...), ...)``."""
@@ -364,27 +402,67 @@ class ModelBuilder:
                         rels[method.name] = rel
 
 
-def _declared_tablename(method: Method, class_name: str) -> str:
-    """The table name a ``declared_attr`` ``__tablename__`` returns, for the common spellings."""
-    for ret in method.returns:
-        text = ret.text.replace(" ", "")
-        if text == "cls.__name__.lower()":
-            return class_name.lower()
-        if text == "cls.__name__":
+def table_arg_calls(ix: Index, table_args: Expr | None, ref: str) -> list[Expr]:
+    """The calls of ``ref`` (a constraint or index) among the items of a ``__table_args__`` tuple."""
+    if table_args is None or table_args.kind not in ("tuple", "list"):
+        return []
+    return [e for e in table_args.args if e.kind == "call" and (ix.ref(e) == ref or e.last == ref.split(":")[-1])]
+
+
+def _declared_tablename(method: Method, class_name: str) -> str | None:
+    """The table name a ``declared_attr`` ``__tablename__`` returns, when every ``return`` evaluates
+    exactly (strings, ``cls.__name__``, no-argument str methods, ``+``, f-strings of those); else None."""
+    if not method.returns or len(method.returns) >= MAX_RETURNS:  # none seen, or some may be cut off
+        return None
+    names = {_evaluate(ret.text, class_name) for ret in method.returns}
+    if len(names) != 1:
+        return None
+    return names.pop()
+
+
+MAX_RETURNS = 4  # the scan keeps the first four ``return`` expressions of a method
+STR_METHODS = frozenset({"lower", "upper", "title", "capitalize", "casefold", "swapcase", "strip"})
+
+
+def _evaluate(text: str, class_name: str) -> str | None:
+    """The string ``text`` evaluates to in a ``declared_attr`` of class ``class_name``, or None."""
+    try:
+        tree = ast.parse(f"({text})", mode="eval").body
+    except SyntaxError:
+        return None
+
+    def ev(node: ast.expr) -> str | None:
+        if isinstance(node, ast.Constant):
+            return node.value if isinstance(node.value, str) else None
+        if isinstance(node, ast.Attribute) and node.attr == "__name__" and isinstance(node.value, ast.Name) \
+                and node.value.id == "cls":
             return class_name
-        if text.startswith("cls.__name__.lower()+") and ret.args and ret.args[1].kind == "str":
-            return class_name.lower() + ret.args[1].value
-        if ret.kind == "call" and ret.args and ret.args[0].text == "cls.__name__":
-            return _snake(class_name) if "snake" in ret.text or "underscore" in ret.text else class_name.lower()
-        if ret.kind == "str":
-            return ret.value
-    return class_name.lower()
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.keywords:
+            inner = ev(node.func.value)
+            if inner is None:
+                return None
+            if node.func.attr in STR_METHODS and not node.args:
+                return getattr(inner, node.func.attr)()
+            if node.func.attr == "replace" and len(node.args) == 2:
+                old, new = ev(node.args[0]), ev(node.args[1])
+                return inner.replace(old, new) if old is not None and new is not None else None
+            return None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = ev(node.left), ev(node.right)
+            return left + right if left is not None and right is not None else None
+        if isinstance(node, ast.JoinedStr):
+            parts = []
+            for value in node.values:
+                if isinstance(value, ast.FormattedValue):
+                    if value.format_spec is not None or value.conversion not in (-1, ord("s")):
+                        return None
+                    part = ev(value.value)
+                else:
+                    part = ev(value)
+                if part is None:
+                    return None
+                parts.append(part)
+            return "".join(parts)
+        return None
 
-
-def _snake(name: str) -> str:
-    out = []
-    for i, ch in enumerate(name):
-        if ch.isupper() and i and not name[i - 1].isupper():
-            out.append("_")
-        out.append(ch.lower())
-    return "".join(out)
+    return ev(tree)

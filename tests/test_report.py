@@ -140,3 +140,17 @@ def test_cli_writes_the_file(tmp_path):
                            "-o", str(out)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_a_table_name_not_known_statically_is_said_so(tmp_path):
+    """A ``declared_attr`` table name the analyzer cannot evaluate is not printed as ``None``."""
+    (tmp_path / "models.py").write_text(
+        "import re\n\nfrom sqlalchemy import Column, Integer\nfrom sqlalchemy.orm import declarative_base, "
+        "declared_attr\n\nBase = declarative_base()\nSNAKE = re.compile('(?<!^)(?=[A-Z])')\n\n\n"
+        "class WorkPool(Base):\n    @declared_attr\n    def __tablename__(cls):\n"
+        "        return SNAKE.sub('_', cls.__name__).lower()\n\n    id = Column(Integer, primary_key=True)\n",
+        encoding="utf-8")
+    outcome = run([str(tmp_path)], Config(), use_cache=False)
+    for fmt in ("markdown", "html"):
+        text = render(outcome.result, outcome.findings, fmt, "x")
+        assert "not known statically" in text and "table none" not in text.lower().replace("`", "")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
+from sqlmig.report.json import render
+
 
 def _model(r, qualname):
     return next(m for m in r.models if m.qualname == qualname)
@@ -385,3 +389,203 @@ def test_a_folder_without_init_inside_a_package_is_part_of_the_name(project):
             """,
     })
     assert [m.qualname for m in r.models] == ["open_webui.models.notes.Note"]
+def test_primary_key_constraint_in_table_args_makes_primary_keys(project):
+    """``PrimaryKeyConstraint`` in ``__table_args__`` (a tuple, with or without a trailing dict; columns
+    by name or as the column attributes) declares primary keys: NOT NULL unless the column says
+    ``nullable=``, as SQLAlchemy builds them; two columns are a composite key (SQM203)."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            from sqlalchemy import Column, Integer, PrimaryKeyConstraint, String, UniqueConstraint
+            from sqlalchemy.orm import Mapped, declarative_base, mapped_column
+
+            Base = declarative_base()
+
+
+            class Experiment(Base):
+                __tablename__ = "experiments"
+
+                experiment_id = Column(Integer, autoincrement=True)
+                name = Column(String(256), nullable=False)
+
+                __table_args__ = (PrimaryKeyConstraint("experiment_id", name="experiment_pk"),
+                                  UniqueConstraint("name"))
+
+
+            class Renamed(Base):
+                __tablename__ = "renamed"
+
+                key: Mapped[int | None] = mapped_column("the_key")
+
+                __table_args__ = (PrimaryKeyConstraint("the_key"), {"comment": "x"})
+
+
+            class Run(Base):
+                __tablename__ = "runs"
+
+                run_uuid = Column(String(32))
+                experiment_id = Column(Integer, nullable=True)
+                note = Column(String(10))
+
+                __table_args__ = (PrimaryKeyConstraint(run_uuid, "experiment_id"),)
+            """,
+    })
+    keys = {m.qualname.rsplit(".", 1)[-1]: [(c.attr, c.primary_key, c.nullable) for c in m.columns]
+            for m in r.models}
+    assert keys == {
+        "Experiment": [("experiment_id", True, False), ("name", False, False)],
+        "Renamed": [("key", True, False)],
+        "Run": [("run_uuid", True, False), ("experiment_id", True, True), ("note", False, True)],
+    }
+    assert [(f.code, f.subject, f.message) for f in r.findings if f.code == "SQM203"] == [
+        ("SQM203", "app.models.Run", "Run has a composite primary key (run_uuid, experiment_id)")]
+
+
+def test_table_names_are_exact_or_unknown(project):
+    """A ``declared_attr`` ``__tablename__`` gives a name only when the analyzer can evaluate it exactly;
+    a name computed by other code (a regex, a helper) is unknown (None), never guessed."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            import re
+
+            from sqlalchemy import Column, Integer, Table
+            from sqlalchemy.orm import declarative_base, declared_attr
+
+            Base = declarative_base()
+            NAME = "constants"
+            SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+            def snake(name):
+                return SNAKE.sub("_", name).lower()
+
+
+            class Lower:
+                @declared_attr
+                def __tablename__(cls):
+                    return cls.__name__.lower()
+
+
+            class Plural:
+                @declared_attr.directive
+                def __tablename__(cls) -> str:
+                    return cls.__name__.lower() + "s"
+
+
+            class Formatted:
+                @declared_attr
+                def __tablename__(cls):
+                    return f"t_{cls.__name__.lower()}"
+
+
+            class Regex:
+                @declared_attr.directive
+                def __tablename__(cls) -> str:
+                    return SNAKE.sub("_", cls.__name__).lower()
+
+
+            class Helper:
+                @declared_attr
+                def __tablename__(cls):
+                    return snake(cls.__name__)
+
+
+            class Branches:
+                @declared_attr
+                def __tablename__(cls):
+                    if cls.__name__.startswith("X"):
+                        return "x_" + cls.__name__.lower()
+                    return cls.__name__.lower()
+
+
+            class WorkPool(Lower, Base):
+                id = Column(Integer, primary_key=True)
+
+
+            class WorkQueue(Plural, Base):
+                id = Column(Integer, primary_key=True)
+
+
+            class WorkItem(Formatted, Base):
+                id = Column(Integer, primary_key=True)
+
+
+            class WorkStep(Regex, Base):
+                id = Column(Integer, primary_key=True)
+
+
+            class WorkLog(Helper, Base):
+                id = Column(Integer, primary_key=True)
+
+
+            class WorkNote(Branches, Base):
+                id = Column(Integer, primary_key=True)
+
+
+            class Constant(Base):
+                __tablename__ = NAME
+                id = Column(Integer, primary_key=True)
+
+
+            class Imperative(Base):
+                __table__ = Table(NAME + "_2", Base.metadata, Column("id", Integer, primary_key=True))
+            """,
+    })
+    assert {m.qualname.rsplit(".", 1)[-1]: m.table for m in r.models} == {
+        "WorkPool": "workpool", "WorkQueue": "workqueues", "WorkItem": "t_workitem", "WorkStep": None,
+        "WorkLog": None, "WorkNote": None, "Constant": "constants", "Imperative": None}
+
+
+def test_columns_declared_on_the_declarative_base_are_every_models(project):
+    """Columns on the declarative base class are copied into every table, as a mixin's: the models have
+    them (no false SQM106 for ``id``), with the base as owner (SQM209), and the table name the base
+    computes with a regex is unknown; the JSON says null."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            import re
+            import uuid
+
+            from sqlalchemy import ForeignKey, String
+            from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+            CAMEL_TO_SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+            class Base(DeclarativeBase):
+                @declared_attr.directive
+                def __tablename__(cls) -> str:
+                    return CAMEL_TO_SNAKE.sub("_", cls.__name__).lower()
+
+                id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+
+
+            class WorkPool(Base):
+                name: Mapped[str] = mapped_column(String(100))
+
+
+            class WorkQueue(Base):
+                name: Mapped[str] = mapped_column(String(100))
+                work_pool_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("work_pool.id"), index=True)
+            """,
+        "app/schemas.py": """
+            import uuid
+
+            from pydantic import BaseModel
+
+
+            class WorkPoolOut(BaseModel):
+                id: uuid.UUID
+                name: str
+            """,
+    })
+    pool = _model(r, "app.models.WorkPool")
+    assert pool.table is None and pool.mixins == ()
+    assert [(c.attr, c.owner, c.primary_key, c.python_type) for c in pool.columns] == [
+        ("name", "app.models.WorkPool", False, "str"), ("id", "app.models.Base", True, "UUID")]
+    assert [c.attr for c in _model(r, "app.models.WorkQueue").columns] == ["name", "work_pool_id", "id"]
+    assert sorted((f.code, f.subject) for f in r.findings) == [
+        ("SQM101", "app.schemas.WorkPoolOut.id"), ("SQM101", "app.schemas.WorkPoolOut.name"),
+        ("SQM107", "app.models.WorkQueue"), ("SQM209", "app.models.WorkPool"), ("SQM209", "app.models.WorkQueue")]
+    assert [m["table"] for m in json.loads(render(r))["models"]] == [None, None]

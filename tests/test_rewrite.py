@@ -850,3 +850,102 @@ def test_what_depends_on_the_sqlalchemy_version_stays_and_the_rest_is_exact_in_b
     models = out["app/models.py"]
     assert '    sensor_id: int | None = Field(default=None, sa_type=BigInteger, foreign_key="sensors.id")\n' in models
     assert "    scale: float\n" in models
+TABLE_ARGS_MODELS = """
+from sqlalchemy import Column, Index, Integer, PrimaryKeyConstraint, String, UniqueConstraint
+
+from app.db import Base
+
+
+class Experiment(Base):
+    __tablename__ = "experiments"
+
+    experiment_id = Column(Integer, autoincrement=True)
+    name = Column(String(256), nullable=False)
+    owner = Column(String(64))
+    stage = Column(String(20))
+
+    __table_args__ = (
+        PrimaryKeyConstraint("experiment_id", name="experiment_pk"),
+        UniqueConstraint("name", "owner", name="uq_experiment_name_owner"),
+        Index("ix_experiment_stage_owner", "stage", "owner"),
+        {"comment": "experiments"},
+    )
+"""
+
+
+def test_table_args_primary_key_constraint_keeps_the_column_a_key(tmp_path):
+    """A key declared only by ``PrimaryKeyConstraint(..., name=...)`` in ``__table_args__`` stays the
+    primary key (NOT NULL, the constraint named as before); the UniqueConstraint and Index naming
+    columns by string survive with ``__table_args__`` as written: the same DDL on PostgreSQL and SQLite."""
+    before_root = _project(tmp_path / "before", TABLE_ARGS_MODELS)
+    after_root = _project(tmp_path / "after", TABLE_ARGS_MODELS)
+    out = rewrite_tree(after_root)
+    assert out["app/models.py"] == '''from sqlalchemy import Index, PrimaryKeyConstraint, UniqueConstraint
+from sqlmodel import Field
+
+from app.db import SQLModelBase
+
+
+class Experiment(SQLModelBase, table=True):
+    __tablename__ = "experiments"
+
+    experiment_id: int | None = Field(default=None, primary_key=True, sa_column_kwargs={"autoincrement": True})
+    name: str = Field(max_length=256)
+    owner: str | None = Field(max_length=64)
+    stage: str | None = Field(max_length=20)
+
+    __table_args__ = (
+        PrimaryKeyConstraint("experiment_id", name="experiment_pk"),
+        UniqueConstraint("name", "owner", name="uq_experiment_name_owner"),
+        Index("ix_experiment_stage_owner", "stage", "owner"),
+        {"comment": "experiments"},
+    )
+'''
+    for path, text in out.items():
+        (after_root / path).write_text(text, encoding="utf-8")
+    before, after = snapshot(before_root), snapshot(after_root)
+    ddl = before["tables"]["experiments"]["ddl"]
+    assert "experiment_id SERIAL NOT NULL" in ddl["postgresql"]
+    assert "CONSTRAINT experiment_pk PRIMARY KEY (experiment_id)" in ddl["postgresql"]
+    assert "ix_experiment_stage_owner" in ddl["sqlite"] and "uq_experiment_name_owner" in ddl["sqlite"]
+    assert compare_ddl(before, after, ("postgresql", "sqlite")).differences == []
+
+
+def test_a_base_with_columns_and_a_computed_table_name_keeps_its_models(tmp_path):
+    """Columns and a regex ``__tablename__`` on the declarative base: SQLModel classes would inherit
+    neither, so the models stay, with that reason, and nothing is written."""
+    db = '''
+import re
+import uuid
+
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+CAMEL_TO_SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+class Base(DeclarativeBase):
+    @declared_attr.directive
+    def __tablename__(cls) -> str:
+        return CAMEL_TO_SNAKE.sub("_", cls.__name__).lower()
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+'''
+    models = '''
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base
+
+
+class WorkPool(Base):
+    name: Mapped[str] = mapped_column(String(100))
+'''
+    schemas = "import uuid\n\nfrom pydantic import BaseModel\n\n\nclass WorkPoolOut(BaseModel):\n    id: uuid.UUID\n"
+    root = _project(tmp_path, models, schemas, {"app/db.py": db})
+    r = run([str(root)], Config(), use_cache=False)
+    assert [m.table for m in r.result.models] == [None]
+    assert [f.code for f in r.result.findings if f.code == "SQM106"] == []
+    assert rewrite_tree(root) == {}
+    proc = cli("rewrite", ".", "--no-cache", "--dry-run", cwd=root)
+    assert ("keep    app.models.WorkPool (app/models.py): declarative base Base declares id, __tablename__, "
+            "which SQLModel classes would not inherit") in proc.stderr

@@ -10,7 +10,7 @@ METADATA_KWARGS = ("naming_convention", "schema")
 
 @check
 def custom_types_renames_mixins(ctx: Context) -> None:
-    tables = {mi.model.table for mi in ctx.models.values()}
+    tables = {mi.model.table for mi in ctx.models.values()} - {None}
     for q, info in ctx.models.items():
         m = info.model
         if m.style != "sqlalchemy":
