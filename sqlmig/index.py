@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from sqlmig.ir import Binding, ClassFact, Expr, ModuleFacts
+from sqlmig.libraries import canonical, is_library
 
 DECLARATIVE_ROOTS = frozenset({"sqlalchemy:DeclarativeBase", "sqlalchemy:DeclarativeBaseNoMeta"})
 BASE_FACTORIES = frozenset({"sqlalchemy:declarative_base"})
@@ -41,6 +42,7 @@ class Index:
                     self.classes[inner.qualname] = (inner, facts)
         self._resolved: dict[str, str] = {}
         self._mro: dict[str, tuple[str, ...]] = {}
+        self._exports: dict[str, frozenset[str]] = {}
 
     # ------------------------------------------------------------------ names
 
@@ -74,7 +76,11 @@ class Index:
         head, _, tail = rest.partition(".")
         binding = self.bindings[mod].get(head)
         if binding is None:
-            return ref
+            source = self.star_source(mod, head)
+            if source is None:
+                return ref
+            target = f"{source}.{rest}"
+            return canonical(target) if is_library(source) else self._resolve(target, depth + 1)
         if binding.kind == "import" and binding.target:
             target = f"{binding.target}.{tail}" if tail else binding.target
             if target == ref:
@@ -87,6 +93,61 @@ class Index:
             if tail and value.kind == "call" and value.ref == "flask_sqlalchemy:SQLAlchemy":
                 return "flask_sqlalchemy:Model" if tail == "Model" else f"sqlalchemy:{tail.rsplit('.', 1)[-1]}"
         return ref
+
+    # Star imports. The rule, close to Python's for the way star imports are written (first, then
+    # the module's own names): a name the module binds itself (import, assignment, definition) wins
+    # over its star imports wherever they are; among the star imports, the last project module
+    # exporting the name supplies it; failing that, the last star import of a known library, whose
+    # exports are not listed (``from sqlalchemy import *``), directly or through a project module
+    # that star-imports it and declares no ``__all__``.
+
+    def exports(self, mod: str) -> frozenset[str]:
+        """The names ``from mod import *`` binds: a literal ``__all__``, else its public names
+        (its own and those its star imports bring). Library names are not listed."""
+        hit = self._exports.get(mod)
+        if hit is not None:
+            return hit
+        self._exports[mod] = frozenset()  # cycle guard: a module star-importing itself back adds nothing
+        names = self._declared_all(mod)
+        if names is None:
+            names = {n for n in self.bindings[mod] if not n.startswith("_")}
+            for source in self.modules[mod].star_imports:
+                if source in self.modules:
+                    names.update(n for n in self.exports(source) if not n.startswith("_"))
+        self._exports[mod] = frozenset(names)
+        return self._exports[mod]
+
+    def _declared_all(self, mod: str) -> set[str] | None:
+        """``__all__`` when it is a literal list or tuple of strings; None when absent or computed."""
+        b = self.bindings[mod].get("__all__")
+        value = b.value if b is not None and b.kind == "assign" else None
+        if value is None or value.kind not in ("list", "tuple") or any(a.kind != "str" for a in value.args):
+            return None
+        return {a.value for a in value.args if isinstance(a.value, str)}
+
+    def star_source(self, mod: str, name: str) -> str | None:
+        """The module a star import of project module ``mod`` takes ``name`` from, if any (a library
+        module's name is only a guess: its exports are not known)."""
+        stars = self.modules[mod].star_imports
+        if not stars:
+            return None
+        for source in reversed(stars):
+            if source in self.modules and name in self.exports(source):
+                return source
+        return self._library_star(mod, name, set())
+
+    def _library_star(self, mod: str, name: str, seen: set[str]) -> str | None:
+        if mod in seen or name.startswith("_"):
+            return None
+        seen.add(mod)
+        for source in reversed(self.modules[mod].star_imports):
+            if is_library(source):
+                return source
+            if source in self.modules and self._declared_all(source) is None:
+                found = self._library_star(source, name, seen)
+                if found is not None:
+                    return found
+        return None
 
     def import_closure(self, start) -> set[str]:
         """Project modules that importing ``start`` runs (importing a.b.c runs a and a.b too)."""

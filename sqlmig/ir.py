@@ -197,6 +197,8 @@ class ModuleFacts:
     # what this file's absolute imports mean: (top-level name, the prefix it gets); ("", prefix):
     # the prefix of this module's own name (``discover._namespaced``)
     aliases: tuple[tuple[str, str], ...] = ()
+    # the modules of its ``from x import *`` statements, in source order (``Index.star_source``)
+    star_imports: tuple[str, ...] = ()
 
     @property
     def package_root(self) -> str:
