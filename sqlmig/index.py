@@ -19,6 +19,12 @@ def is_external(ref: str | None) -> bool:
     return bool(ref) and ":" in ref
 
 
+def _is_field(attr) -> bool:
+    """Whether a class-body statement declares a Pydantic field (annotated, public, not config)."""
+    return attr.annotation is not None and not attr.name.startswith("_") and attr.name != "model_config" \
+        and attr.annotation.ref != "typing:ClassVar"
+
+
 class Index:
     """All modules of the project, with cheap cross-module resolution (memoised)."""
 
@@ -334,7 +340,37 @@ class Index:
             return False
         if mro & SCHEMA_ROOTS:
             return True
-        return "sqlmodel:SQLModel" in mro and not self.is_sqlmodel_table(qualname)
+        return "sqlmodel:SQLModel" in mro and not self.is_sqlmodel_table(qualname) \
+            and not self.is_sqlmodel_base(qualname)
+
+    def is_sqlmodel_base(self, qualname: str) -> bool:
+        """A non-table SQLModel class that is plumbing for table models, not an API schema: it names
+        the registry its tables map through (``class SQLModelBase(SQLModel, registry=Base.registry)``,
+        what ``rewrite`` writes), or it declares no field and only table models (or such bases)
+        derive from it."""
+        return self._sqlmodel_base(qualname, frozenset())
+
+    def _sqlmodel_base(self, qualname: str, path: frozenset[str]) -> bool:
+        entry = self.classes.get(qualname)
+        if entry is None or qualname in path:  # a cycle of bases
+            return False
+        path |= {qualname}
+        if any(key == "registry" for key, _ in entry[0].keywords):
+            return True
+        if any(_is_field(a) for q in self.mro(qualname) if q in self.classes for a in self.classes[q][0].attrs):
+            return False
+        children = self.subclasses.get(qualname, ())
+        return bool(children) and all(self.is_sqlmodel_table(c) or self._sqlmodel_base(c, path) for c in children)
+
+    @cached_property
+    def subclasses(self) -> dict[str, tuple[str, ...]]:
+        """Project class -> the project classes that name it as a base."""
+        out: dict[str, list[str]] = {}
+        for qualname, (cls, _) in self.classes.items():
+            for base in self.base_refs(cls):
+                if base in self.classes and base != qualname:
+                    out.setdefault(base, []).append(qualname)
+        return {k: tuple(v) for k, v in out.items()}
 
     def is_custom_type(self, qualname: str | None) -> bool:
         return bool(qualname) and qualname in self.classes and bool(set(self.mro(qualname)) & TYPE_ROOTS)

@@ -550,3 +550,72 @@ def test_sqm211_sqm212_events_and_sqm213_table_schema(project):
     assert codes(r, "SQM211") == [("app/db.py", 4, "app.db.Base")]
     assert codes(r, "SQM212") == [("app/models.py", 12, "app.models.stamp"), ("app/models.py", 18, "app.models.setup")]
     assert codes(r, "SQM213") == [("app/models.py", 6, "app.models.Audit")]
+
+
+MIGRATED = {
+    "app/__init__.py": "",
+    "app/db.py": """
+        from sqlalchemy.orm import declarative_base
+        from sqlmodel import SQLModel
+
+        Base = declarative_base()
+
+
+        class SQLModelBase(SQLModel, registry=Base.registry):
+            \"\"\"SQLModel classes map through Base's registry: one MetaData for every table.\"\"\"
+        """,
+    "app/models.py": """
+        from sqlalchemy import String
+        from sqlmodel import Field, SQLModel
+
+        from app.db import SQLModelBase
+
+
+        class UserBase(SQLModelBase):
+            email: str = Field(sa_type=String(100))
+            name: str = Field(sa_type=String(50))
+
+
+        class User(UserBase, table=True):
+            __tablename__ = "users"
+            id: int | None = Field(default=None, primary_key=True)
+
+
+        class TableBase(SQLModel):
+            pass
+
+
+        class Tag(TableBase, table=True):
+            id: int | None = Field(default=None, primary_key=True)
+        """,
+    "app/schemas.py": """
+        from pydantic import BaseModel
+
+        from app.models import UserBase
+
+
+        class UserCreate(UserBase):
+            pass
+
+
+        class UserOut(BaseModel):
+            id: int
+            email: str
+        """,
+}
+
+
+
+def test_a_project_rewrite_migrated_has_no_plumbing_schemas_nor_self_duplicates(project):
+    """Regression: after ``rewrite``, the registry base counted as a schema and UserBase's fields as
+    duplicates of the columns User inherits from it."""
+    r = project(MIGRATED)
+    assert [(m.qualname, m.style) for m in r.models] == [("app.models.Tag", "sqlmodel"), ("app.models.User", "sqlmodel")]
+    assert [s.qualname for s in r.schemas] == ["app.models.UserBase", "app.schemas.UserCreate", "app.schemas.UserOut"]
+    assert [(p.model, p.schema) for p in r.pairs] == [("app.models.User", "app.models.UserBase"),
+                                                      ("app.models.User", "app.schemas.UserCreate"),
+                                                      ("app.models.User", "app.schemas.UserOut")]
+    # a schema declaring the fields again still duplicates them
+    assert [(f.code, f.subject) for f in r.findings] == [("SQM101", "app.schemas.UserOut.id"),
+                                                         ("SQM101", "app.schemas.UserOut.email")]
+
