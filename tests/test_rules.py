@@ -605,6 +605,9 @@ MIGRATED = {
 }
 
 
+def _readiness(r) -> list[tuple]:
+    return [(v.scope, v.verdict, v.reasons, v.models, v.schemas, v.pairs, v.duplicated_fields) for v in r.readiness]
+
 
 def test_a_project_rewrite_migrated_has_no_plumbing_schemas_nor_self_duplicates(project):
     """Regression: after ``rewrite``, the registry base counted as a schema and UserBase's fields as
@@ -619,3 +622,43 @@ def test_a_project_rewrite_migrated_has_no_plumbing_schemas_nor_self_duplicates(
     assert [(f.code, f.subject) for f in r.findings] == [("SQM101", "app.schemas.UserOut.id"),
                                                          ("SQM101", "app.schemas.UserOut.email")]
 
+
+def test_readiness_of_a_project_rewrite_migrated(project):
+    """Regression: the module rows counted the SQLModel model the repo row did not, and the repo
+    was "keep (no SQLAlchemy models found)"."""
+    r = project(MIGRATED)
+    already = "1 model is already on SQLModel"
+    assert _readiness(r) == [
+        ("app.models", "keep", ("2 models are already on SQLModel: nothing left to migrate",), 0, 1, 1, 0),
+        ("app.schemas", "keep", (f"{already}: nothing left to migrate",), 0, 2, 2, 2),
+        ("<repo>", "keep", ("2 models are already on SQLModel: nothing left to migrate",), 0, 3, 3, 2),
+    ]
+
+
+def test_readiness_counts_sqlalchemy_models_alike_in_module_and_repo_rows(project):
+    r = project({
+        **MIGRATED,
+        "app/legacy.py": """
+            from sqlalchemy import Column, Integer, String
+            from app.db import Base
+
+
+            class Invoice(Base):
+                __tablename__ = "invoices"
+                id = Column(Integer, primary_key=True)
+                number = Column(String(20), nullable=False)
+            """,
+        "app/billing.py": """
+            from pydantic import BaseModel
+
+
+            class InvoiceOut(BaseModel):
+                id: int
+                number: str
+            """,
+    })
+    assert _readiness(r)[0] == ("app.billing", "migrate", ("1 of 1 models can move",), 1, 1, 1, 2)
+    assert _readiness(r)[1] == ("app.legacy", "migrate", ("1 of 1 models can move",), 1, 0, 0, 0)
+    assert _readiness(r)[-1] == ("<repo>", "migrate", (
+        "1 of 1 models have no blocker", "4 duplicated fields across 4 model/schema pairs",
+        "2 models are already on SQLModel"), 1, 4, 4, 4)
