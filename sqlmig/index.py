@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, is_dataclass, replace
 from functools import cached_property
 
 from sqlmig.ir import Binding, ClassFact, Expr, ModuleFacts
@@ -25,16 +26,59 @@ def _is_field(attr) -> bool:
         and attr.annotation.ref != "typing:ClassVar"
 
 
+def _map_refs(obj, fix):
+    """``obj`` (scan facts) with ``fix`` applied to the ``ref`` of every expression in it; the parts
+    that do not change are the same objects."""
+    if isinstance(obj, Expr):
+        changes = {}
+        if obj.ref is not None and fix(obj.ref) != obj.ref:
+            changes["ref"] = fix(obj.ref)
+        for name in ("args", "kwargs", "base"):
+            value = getattr(obj, name)
+            new = _map_refs(value, fix)
+            if new is not value:
+                changes[name] = new
+        return replace(obj, **changes) if changes else obj
+    if isinstance(obj, tuple):
+        new = tuple(_map_refs(x, fix) for x in obj)
+        return obj if all(a is b for a, b in zip(new, obj)) else new
+    if is_dataclass(obj):
+        changes = {}
+        for f in fields(obj):
+            value = getattr(obj, f.name)
+            if isinstance(value, (tuple, Expr)) or is_dataclass(value):
+                new = _map_refs(value, fix)
+                if new is not value:
+                    changes[f.name] = new
+        return replace(obj, **changes) if changes else obj
+    return obj
+
+
 class Index:
     """All modules of the project, with cheap cross-module resolution (memoised)."""
 
     def __init__(self, modules: list[ModuleFacts]) -> None:
+        self._index_names(modules)
+        self.classes: dict[str, tuple[ClassFact, ModuleFacts]] = {}  # filled once the names resolve
+        self._resolved: dict[str, str] = {}
+        self._mro: dict[str, tuple[str, ...]] = {}
+        self._exports: dict[str, frozenset[str]] = {}
+        if any(facts.star_imports for facts in modules):
+            modules = [self._star_names_resolved(facts) for facts in modules]
+            self._index_names(modules)
+            self._resolved.clear()
+        self.all_modules = modules
+        for facts in self.modules.values():
+            for cls in facts.classes:
+                self.classes[cls.qualname] = (cls, facts)
+                for inner in cls.inner:
+                    self.classes[inner.qualname] = (inner, facts)
+
+    def _index_names(self, modules: list[ModuleFacts]) -> None:
         self.modules: dict[str, ModuleFacts] = {}
         for facts in modules:
             self.modules.setdefault(facts.module, facts)
-        self.all_modules = modules
         self.bindings: dict[str, dict[str, Binding]] = {}
-        self.classes: dict[str, tuple[ClassFact, ModuleFacts]] = {}
         for facts in self.modules.values():
             table: dict[str, Binding] = {}
             for b in facts.bindings:
@@ -42,13 +86,22 @@ class Index:
                 if b.name not in table or not b.type_checking:
                     table[b.name] = b
             self.bindings[facts.module] = table
-            for cls in facts.classes:
-                self.classes[cls.qualname] = (cls, facts)
-                for inner in cls.inner:
-                    self.classes[inner.qualname] = (inner, facts)
-        self._resolved: dict[str, str] = {}
-        self._mro: dict[str, tuple[str, ...]] = {}
-        self._exports: dict[str, frozenset[str]] = {}
+
+    def _star_names_resolved(self, facts: ModuleFacts) -> ModuleFacts:
+        """``facts`` with each name its star imports supply replaced by what it resolves to. The
+        scanner names those as the module's own globals (it cannot tell which star import supplies
+        them); the stages that compare a reference with a library name as written
+        (``sqlalchemy:Mapped``, ``typing:Annotated``) then see the library's name."""
+        if not facts.star_imports:
+            return facts
+        prefix, table = f"{facts.module}.", self.bindings[facts.module]
+
+        def fix(ref: str) -> str:
+            if ref.startswith(prefix) and ref[len(prefix):].partition(".")[0] not in table:
+                return self.resolve(ref) or ref
+            return ref
+
+        return _map_refs(facts, fix)
 
     # ------------------------------------------------------------------ names
 

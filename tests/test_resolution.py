@@ -442,6 +442,7 @@ def test_star_imports_of_sqlalchemy_resolve_to_its_names(project):
                 label = Column(String(30), nullable=False)
             """,
         "app/more.py": """
+            from typing import Optional
             from app.db import *
 
 
@@ -449,9 +450,18 @@ def test_star_imports_of_sqlalchemy_resolve_to_its_names(project):
                 __tablename__ = "notes"
                 id = Column(Integer, primary_key=True)
                 body = Column(Text)
+
+
+            class Label(Base):
+                __tablename__ = "labels"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                name: Mapped[str] = mapped_column(String(20))
+                hint: Mapped[Optional[str]]
             """,
     })
-    assert _bases(r) == [("app.models.Tag", "app.db.Base"), ("app.more.Note", "app.db.Base")]
+    assert _bases(r) == [("app.models.Tag", "app.db.Base"), ("app.more.Label", "app.db.Base"),
+                         ("app.more.Note", "app.db.Base")]
     assert [[(c.attr, c.type_name, c.length, c.nullable) for c in m.columns] for m in r.models] == [
         [("id", "Integer", None, False), ("label", "String", 30, False)],
+        [("id", "Integer", None, False), ("name", "String", 20, False), ("hint", "String", None, True)],
         [("id", "Integer", None, False), ("body", "Text", None, True)]]
