@@ -31,8 +31,9 @@ def _map_refs(obj, fix):
     that do not change are the same objects."""
     if isinstance(obj, Expr):
         changes = {}
-        if obj.ref is not None and fix(obj.ref) != obj.ref:
-            changes["ref"] = fix(obj.ref)
+        ref = fix(obj.ref) if obj.ref is not None else None
+        if ref != obj.ref:
+            changes["ref"] = ref
         for name in ("args", "kwargs", "base"):
             value = getattr(obj, name)
             new = _map_refs(value, fix)
@@ -91,14 +92,16 @@ class Index:
         """``facts`` with each name its star imports supply replaced by what it resolves to. The
         scanner names those as the module's own globals (it cannot tell which star import supplies
         them); the stages that compare a reference with a library name as written
-        (``sqlalchemy:Mapped``, ``typing:Annotated``) then see the library's name."""
+        (``sqlalchemy:Mapped``, ``typing:Annotated``) then see the library's name. A name no star
+        import supplies (a parameter, a typo) gets no reference, as in a module without them."""
         if not facts.star_imports:
             return facts
         prefix, table = f"{facts.module}.", self.bindings[facts.module]
 
-        def fix(ref: str) -> str:
+        def fix(ref: str) -> str | None:
             if ref.startswith(prefix) and ref[len(prefix):].partition(".")[0] not in table:
-                return self.resolve(ref) or ref
+                resolved = self.resolve(ref)
+                return None if resolved == ref else resolved
             return ref
 
         return _map_refs(facts, fix)

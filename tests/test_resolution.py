@@ -465,3 +465,24 @@ def test_star_imports_of_sqlalchemy_resolve_to_its_names(project):
         [("id", "Integer", None, False), ("label", "String", 30, False)],
         [("id", "Integer", None, False), ("name", "String", 20, False), ("hint", "String", None, True)],
         [("id", "Integer", None, False), ("body", "Text", None, True)]]
+
+
+def test_names_through_star_imports_reach_the_rules(project):
+    """``text`` comes from sqlalchemy through a project module's star import: SQM308 sees
+    sqlalchemy's ``text``. A name a star import of an unknown package supplies stays unknown, as
+    without star imports: ``sa.text(...)`` is flagged by its name, as it always was."""
+    route = """
+        from {star} import *
+
+
+        def search(db, q):
+            return db.execute({call}(f"select * from users where name = '{q}'"))
+        """
+    r = project({
+        "app/__init__.py": "",
+        "app/deps.py": "from sqlalchemy import text\n",
+        "app/routes.py": route.replace("{star}", "app.deps").replace("{call}", "text"),
+        "app/other.py": route.replace("{star}", "vendor_helpers").replace("{call}", "sa.text"),
+    })
+    assert [(f.code, f.path, f.line) for f in r.findings] == [("SQM308", "app/other.py", 5),
+                                                              ("SQM308", "app/routes.py", 5)]
