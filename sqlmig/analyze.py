@@ -152,18 +152,23 @@ def _verdict(total: int, blocked: int) -> str:
 
 
 def readiness(result: Result) -> list[Verdict]:
-    """A verdict per module that holds models or paired schemas, then one for the repo."""
+    """A verdict per module that holds models or paired schemas, then one for the repo.
+
+    Every count is of the models a migration would move, the SQLAlchemy ones, in module rows and
+    the repo row alike; models already on SQLModel are only named in the reasons (a project that
+    ``rewrite`` migrated has nothing left to move: ``keep``)."""
     model_paths = {m.qualname: m.path for m in result.models}
+    done = {m.qualname for m in result.models if m.style != "sqlalchemy"}
     per_path_models: dict[str, set[str]] = defaultdict(set)
+    per_path_done: dict[str, set[str]] = defaultdict(set)
     per_path_schemas: dict[str, set[str]] = defaultdict(set)
     per_path_pairs: dict[str, int] = defaultdict(int)
     for m in result.models:
-        if m.style == "sqlalchemy":
-            per_path_models[m.path].add(m.qualname)
+        (per_path_done if m.qualname in done else per_path_models)[m.path].add(m.qualname)
     schema_paths = {s.qualname: s.path for s in result.schemas}
     for p in result.pairs:
         path = schema_paths[p.schema]
-        per_path_models[path].add(p.model)
+        (per_path_done if p.model in done else per_path_models)[path].add(p.model)
         per_path_schemas[path].add(p.schema)
         per_path_pairs[path] += 1
     dup: dict[str, int] = defaultdict(int)
@@ -173,14 +178,19 @@ def readiness(result: Result) -> list[Verdict]:
     removed = _lines_removed(result.findings)
     module_of = {m.path: m.module for m in result.modules}
     verdicts = []
-    for path in sorted(per_path_models):
+    for path in sorted(per_path_models.keys() | per_path_done.keys()):
         involved = per_path_models[path]
         blocked = {q for q in involved if q in result.blocked}
-        v = _verdict(len(involved), len(blocked))
-        reasons = [f"{len(involved) - len(blocked)} of {len(involved)} models can move"]
+        if involved:
+            v = _verdict(len(involved), len(blocked))
+            reasons = [f"{len(involved) - len(blocked)} of {len(involved)} models can move"]
+        else:
+            v, reasons = "keep", []
         for q in sorted(blocked):
             reasons.append(f"{q.rsplit('.', 1)[-1]} blocked by {', '.join(result.blocked[q])}"
                            + ("" if model_paths.get(q) == path else f" ({model_paths.get(q)})"))
+        if per_path_done[path]:
+            reasons.append(_already(len(per_path_done[path]), nothing_else=not involved))
         verdicts.append(Verdict(module_of.get(path, path), v, tuple(reasons), models=len(involved),
                                 blocked_models=len(blocked), schemas=len(per_path_schemas[path]),
                                 pairs=per_path_pairs[path], duplicated_fields=dup[path],
@@ -192,7 +202,7 @@ def readiness(result: Result) -> list[Verdict]:
     reasons = []
     if not sa_models:
         v = "keep"
-        reasons.append("no SQLAlchemy models found")
+        reasons.append(_already(len(done), nothing_else=True) if done else "no SQLAlchemy models found")
     else:
         reasons.append(f"{len(sa_models) - len(blocked)} of {len(sa_models)} models have no blocker")
         if blocked:
@@ -206,10 +216,18 @@ def readiness(result: Result) -> list[Verdict]:
             reasons.append("no schema duplicates a model: a migration removes nothing")
         else:
             reasons.append(f"{total_dup} duplicated fields across {len(result.pairs)} model/schema pairs")
+        if done:
+            reasons.append(_already(len(done), nothing_else=False))
     verdicts.append(Verdict("<repo>", v, tuple(reasons), models=len(sa_models), blocked_models=len(blocked),
                             schemas=len(result.schemas), pairs=len(result.pairs), duplicated_fields=total_dup,
                             lines_removed=sum(removed.values())))
     return verdicts
+
+
+def _already(count: int, nothing_else: bool) -> str:
+    """The reason naming models that are SQLModel tables already (not counted: nothing to move)."""
+    what = f"{count} model{'s are' if count > 1 else ' is'} already on SQLModel"
+    return f"{what}: nothing left to migrate" if nothing_else else what
 
 
 def at_or_above(findings: list[Finding], severity: str) -> list[Finding]:

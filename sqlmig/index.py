@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, is_dataclass, replace
 from functools import cached_property
 
 from sqlmig.ir import Binding, ClassFact, Expr, ModuleFacts
+from sqlmig.libraries import canonical, is_library
 
 DECLARATIVE_ROOTS = frozenset({"sqlalchemy:DeclarativeBase", "sqlalchemy:DeclarativeBaseNoMeta"})
 BASE_FACTORIES = frozenset({"sqlalchemy:declarative_base"})
@@ -23,16 +25,68 @@ def is_external(ref: str | None) -> bool:
     return bool(ref) and ":" in ref
 
 
+def _is_field(attr) -> bool:
+    """Whether a class-body statement declares a Pydantic field (annotated, public, not config)."""
+    return attr.annotation is not None and not attr.name.startswith("_") and attr.name != "model_config" \
+        and attr.annotation.ref != "typing:ClassVar"
+
+
+def _map_refs(obj, fix):
+    """``obj`` (scan facts) with ``fix`` applied to the ``ref`` of every expression in it; the parts
+    that do not change are the same objects."""
+    if isinstance(obj, Expr):
+        changes = {}
+        ref = fix(obj.ref) if obj.ref is not None else None
+        if ref != obj.ref:
+            changes["ref"] = ref
+        for name in ("args", "kwargs", "base"):
+            value = getattr(obj, name)
+            new = _map_refs(value, fix)
+            if new is not value:
+                changes[name] = new
+        return replace(obj, **changes) if changes else obj
+    if isinstance(obj, tuple):
+        new = tuple(_map_refs(x, fix) for x in obj)
+        return obj if all(a is b for a, b in zip(new, obj)) else new
+    if is_dataclass(obj):
+        changes = {}
+        for f in fields(obj):
+            value = getattr(obj, f.name)
+            if isinstance(value, (tuple, Expr)) or is_dataclass(value):
+                new = _map_refs(value, fix)
+                if new is not value:
+                    changes[f.name] = new
+        return replace(obj, **changes) if changes else obj
+    return obj
+
+
 class Index:
     """All modules of the project, with cheap cross-module resolution (memoised)."""
 
     def __init__(self, modules: list[ModuleFacts]) -> None:
+        self._index_names(modules)
+        self.classes: dict[str, tuple[ClassFact, ModuleFacts]] = {}  # filled once the names resolve
+        self._resolved: dict[str, str] = {}
+        self._mro: dict[str, tuple[str, ...]] = {}
+        self._exports: dict[str, frozenset[str]] = {}
+        if any(facts.star_imports for facts in modules):
+            modules = [self._star_names_resolved(facts) for facts in modules]
+            self._index_names(modules)
+            self._resolved.clear()
+        self.all_modules = modules
+        for facts in self.modules.values():
+            if facts.module in self.revisions:
+                continue
+            for cls in facts.classes:
+                self.classes[cls.qualname] = (cls, facts)
+                for inner in cls.inner:
+                    self.classes[inner.qualname] = (inner, facts)
+
+    def _index_names(self, modules: list[ModuleFacts]) -> None:
         self.modules: dict[str, ModuleFacts] = {}
         for facts in modules:
             self.modules.setdefault(facts.module, facts)
-        self.all_modules = modules
         self.bindings: dict[str, dict[str, Binding]] = {}
-        self.classes: dict[str, tuple[ClassFact, ModuleFacts]] = {}
         self.revisions: set[str] = set()  # Alembic revision scripts
         for facts in self.modules.values():
             table: dict[str, Binding] = {}
@@ -44,13 +98,24 @@ class Index:
             self.bindings[facts.module] = table
             if is_revision(table):  # its classes are a snapshot of the schema back then, not the app's
                 self.revisions.add(facts.module)
-                continue
-            for cls in facts.classes:
-                self.classes[cls.qualname] = (cls, facts)
-                for inner in cls.inner:
-                    self.classes[inner.qualname] = (inner, facts)
-        self._resolved: dict[str, str] = {}
-        self._mro: dict[str, tuple[str, ...]] = {}
+
+    def _star_names_resolved(self, facts: ModuleFacts) -> ModuleFacts:
+        """``facts`` with each name its star imports supply replaced by what it resolves to. The
+        scanner names those as the module's own globals (it cannot tell which star import supplies
+        them); the stages that compare a reference with a library name as written
+        (``sqlalchemy:Mapped``, ``typing:Annotated``) then see the library's name. A name no star
+        import supplies (a parameter, a typo) gets no reference, as in a module without them."""
+        if not facts.star_imports:
+            return facts
+        prefix, table = f"{facts.module}.", self.bindings[facts.module]
+
+        def fix(ref: str) -> str | None:
+            if ref.startswith(prefix) and ref[len(prefix):].partition(".")[0] not in table:
+                resolved = self.resolve(ref)
+                return None if resolved == ref else resolved
+            return ref
+
+        return _map_refs(facts, fix)
 
     # ------------------------------------------------------------------ names
 
@@ -84,7 +149,11 @@ class Index:
         head, _, tail = rest.partition(".")
         binding = self.bindings[mod].get(head)
         if binding is None:
-            return ref
+            source = self.star_source(mod, head)
+            if source is None:
+                return ref
+            target = f"{source}.{rest}"
+            return canonical(target) if is_library(source) else self._resolve(target, depth + 1)
         if binding.kind == "import" and binding.target:
             target = f"{binding.target}.{tail}" if tail else binding.target
             if target == ref:
@@ -97,6 +166,61 @@ class Index:
             if tail and value.kind == "call" and value.ref == "flask_sqlalchemy:SQLAlchemy":
                 return "flask_sqlalchemy:Model" if tail == "Model" else f"sqlalchemy:{tail.rsplit('.', 1)[-1]}"
         return ref
+
+    # Star imports. The rule, close to Python's for the way star imports are written (first, then
+    # the module's own names): a name the module binds itself (import, assignment, definition) wins
+    # over its star imports wherever they are; among the star imports, the last project module
+    # exporting the name supplies it; failing that, the last star import of a known library, whose
+    # exports are not listed (``from sqlalchemy import *``), directly or through a project module
+    # that star-imports it and declares no ``__all__``.
+
+    def exports(self, mod: str) -> frozenset[str]:
+        """The names ``from mod import *`` binds: a literal ``__all__``, else its public names
+        (its own and those its star imports bring). Library names are not listed."""
+        hit = self._exports.get(mod)
+        if hit is not None:
+            return hit
+        self._exports[mod] = frozenset()  # cycle guard: a module star-importing itself back adds nothing
+        names = self._declared_all(mod)
+        if names is None:
+            names = {n for n in self.bindings[mod] if not n.startswith("_")}
+            for source in self.modules[mod].star_imports:
+                if source in self.modules:
+                    names.update(n for n in self.exports(source) if not n.startswith("_"))
+        self._exports[mod] = frozenset(names)
+        return self._exports[mod]
+
+    def _declared_all(self, mod: str) -> set[str] | None:
+        """``__all__`` when it is a literal list or tuple of strings; None when absent or computed."""
+        b = self.bindings[mod].get("__all__")
+        value = b.value if b is not None and b.kind == "assign" else None
+        if value is None or value.kind not in ("list", "tuple") or any(a.kind != "str" for a in value.args):
+            return None
+        return {a.value for a in value.args if isinstance(a.value, str)}
+
+    def star_source(self, mod: str, name: str) -> str | None:
+        """The module a star import of project module ``mod`` takes ``name`` from, if any (a library
+        module's name is only a guess: its exports are not known)."""
+        stars = self.modules[mod].star_imports
+        if not stars:
+            return None
+        for source in reversed(stars):
+            if source in self.modules and name in self.exports(source):
+                return source
+        return self._library_star(mod, name, set())
+
+    def _library_star(self, mod: str, name: str, seen: set[str]) -> str | None:
+        if mod in seen or name.startswith("_"):
+            return None
+        seen.add(mod)
+        for source in reversed(self.modules[mod].star_imports):
+            if is_library(source):
+                return source
+            if source in self.modules and self._declared_all(source) is None:
+                found = self._library_star(source, name, seen)
+                if found is not None:
+                    return found
+        return None
 
     def import_closure(self, start) -> set[str]:
         """Project modules that importing ``start`` runs (importing a.b.c runs a and a.b too)."""
@@ -283,7 +407,37 @@ class Index:
             return False
         if mro & SCHEMA_ROOTS:
             return True
-        return "sqlmodel:SQLModel" in mro and not self.is_sqlmodel_table(qualname)
+        return "sqlmodel:SQLModel" in mro and not self.is_sqlmodel_table(qualname) \
+            and not self.is_sqlmodel_base(qualname)
+
+    def is_sqlmodel_base(self, qualname: str) -> bool:
+        """A non-table SQLModel class that is plumbing for table models, not an API schema: it names
+        the registry its tables map through (``class SQLModelBase(SQLModel, registry=Base.registry)``,
+        what ``rewrite`` writes), or it declares no field and only table models (or such bases)
+        derive from it."""
+        return self._sqlmodel_base(qualname, frozenset())
+
+    def _sqlmodel_base(self, qualname: str, path: frozenset[str]) -> bool:
+        entry = self.classes.get(qualname)
+        if entry is None or qualname in path:  # a cycle of bases
+            return False
+        path |= {qualname}
+        if any(key == "registry" for key, _ in entry[0].keywords):
+            return True
+        if any(_is_field(a) for q in self.mro(qualname) if q in self.classes for a in self.classes[q][0].attrs):
+            return False
+        children = self.subclasses.get(qualname, ())
+        return bool(children) and all(self.is_sqlmodel_table(c) or self._sqlmodel_base(c, path) for c in children)
+
+    @cached_property
+    def subclasses(self) -> dict[str, tuple[str, ...]]:
+        """Project class -> the project classes that name it as a base."""
+        out: dict[str, list[str]] = {}
+        for qualname, (cls, _) in self.classes.items():
+            for base in self.base_refs(cls):
+                if base in self.classes and base != qualname:
+                    out.setdefault(base, []).append(qualname)
+        return {k: tuple(v) for k, v in out.items()}
 
     def is_custom_type(self, qualname: str | None) -> bool:
         return bool(qualname) and qualname in self.classes and bool(set(self.mro(qualname)) & TYPE_ROOTS)

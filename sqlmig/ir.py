@@ -199,6 +199,8 @@ class ModuleFacts:
     # the prefix of this module's own name (``discover._namespaced``)
     aliases: tuple[tuple[str, str], ...] = ()
     aliased: tuple[str, ...] = ()  # the names of ``aliases`` this file's own imports went through
+    # the modules of its ``from x import *`` statements, in source order (``Index.star_source``)
+    star_imports: tuple[str, ...] = ()
 
     @property
     def package_root(self) -> str:

@@ -17,7 +17,7 @@ from sqlmig.run import run
 from tests.conftest import ROOT, SAMPLES
 
 PROJECTS = [SAMPLES / "blog", SAMPLES / "hotels", SAMPLES / "payroll", SAMPLES / "mixed",
-            ROOT / "tests/fixtures/cone_zoo", ROOT / "tests/fixtures/rewrite_zoo",
+            ROOT / "tests/fixtures/cone_zoo", ROOT / "tests/fixtures/cone_stars", ROOT / "tests/fixtures/rewrite_zoo",
             ROOT / "tests/fixtures/fullstack_template"]
 
 

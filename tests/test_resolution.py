@@ -589,3 +589,182 @@ def test_columns_declared_on_the_declarative_base_are_every_models(project):
         ("SQM101", "app.schemas.WorkPoolOut.id"), ("SQM101", "app.schemas.WorkPoolOut.name"),
         ("SQM107", "app.models.WorkQueue"), ("SQM209", "app.models.WorkPool"), ("SQM209", "app.models.WorkQueue")]
     assert [m["table"] for m in json.loads(render(r))["models"]] == [None, None]
+# --------------------------------------------------------------------------- star imports
+
+_BASE = """\
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    pass
+"""
+_USER = """\
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+{imports}
+
+
+class User({base}):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(100))
+"""
+
+
+def _user(imports: str, base: str = "Base") -> str:
+    return _USER.replace("{imports}", imports).replace("{base}", base)
+
+
+def _bases(r) -> list[tuple[str, str | None]]:
+    return [(m.qualname, m.base) for m in r.models]
+
+
+def test_a_package_re_exporting_its_base_by_star_import(project):
+    """Regression: ``from .base import *`` in a package's ``__init__`` hid Base: no model found."""
+    r = project({
+        "app/__init__.py": "",
+        "app/db/__init__.py": "from .base import *  # noqa: F403\n",
+        "app/db/base.py": _BASE,
+        "app/models.py": _user("from app.db import Base"),
+        "app/schemas.py": """
+            from pydantic import BaseModel
+
+
+            class UserCreate(BaseModel):
+                email: str
+            """,
+    })
+    assert _bases(r) == [("app.models.User", "app.db.base.Base")]
+    assert [(p.model, p.schema, p.shared_fields) for p in r.pairs] == [
+        ("app.models.User", "app.schemas.UserCreate", ("email",))]
+
+
+def test_a_star_import_in_the_models_module(project):
+    r = project({
+        "app/__init__.py": "",
+        "app/base.py": _BASE,
+        "app/models.py": _user("from app.base import *"),
+    })
+    assert _bases(r) == [("app.models.User", "app.base.Base")]
+
+
+def test_star_imports_honour_all_and_leave_private_names_out(project):
+    """``__all__`` (a literal list or tuple) is what a star import takes; without it, the public names."""
+    r = project({
+        "app/__init__.py": "",
+        "app/listed.py": """
+            from sqlalchemy.orm import DeclarativeBase
+
+
+            class Listed(DeclarativeBase):
+                pass
+
+
+            class Unlisted(DeclarativeBase):
+                pass
+
+
+            __all__ = ("Listed",)
+            """,
+        "app/private.py": """
+            from sqlalchemy.orm import DeclarativeBase
+
+
+            class _Hidden(DeclarativeBase):
+                pass
+            """,
+        "app/models.py": "from app.listed import *\nfrom app.private import *\n"
+                         + _user("", "Listed").replace("User", "A").replace("users", "a")
+                         + _user("", "Unlisted").replace("User", "B").replace("users", "b")
+                         + _user("", "_Hidden").replace("User", "C").replace("users", "c"),
+    })
+    assert _bases(r) == [("app.models.A", "app.listed.Listed")]
+
+
+def test_the_last_star_import_exporting_a_name_supplies_it_and_own_names_win(project):
+    r = project({
+        "app/__init__.py": "",
+        "app/one.py": _BASE,
+        "app/two.py": _BASE + "\n\nclass Other(DeclarativeBase):\n    pass\n",
+        "app/models.py": _user("from app.one import *\nfrom app.two import *")
+                         + _user("", "Other").replace("User", "Local").replace("users", "local"),
+        "app/own.py": "from sqlalchemy.orm import DeclarativeBase\nfrom app.two import *\n\n\n"
+                      "class Base(DeclarativeBase):\n    pass\n\n\n" + _user(""),
+    })
+    assert _bases(r) == [("app.models.Local", "app.two.Other"), ("app.models.User", "app.two.Base"),
+                         ("app.own.User", "app.own.Base")]
+
+
+def test_star_imports_in_a_cycle_and_through_a_chain(project):
+    """Two modules star-importing each other still resolve; a star re-export of a star re-export too."""
+    r = project({
+        "app/__init__.py": "",
+        "app/a.py": "from app.b import *\n" + _BASE,
+        "app/b.py": "from app.a import *\n\nVERSION = 1\n",
+        "app/c.py": "from app.b import *\n",
+        "app/models.py": _user("from app.c import Base"),
+    })
+    assert _bases(r) == [("app.models.User", "app.a.Base")]
+
+
+def test_star_imports_of_sqlalchemy_resolve_to_its_names(project):
+    """``from sqlalchemy import *``: the names the module does not bind are sqlalchemy's, directly or
+    through a project module that star-imports it."""
+    r = project({
+        "app/__init__.py": "",
+        "app/db.py": "from sqlalchemy import *\nfrom sqlalchemy.orm import *\n\nBase = declarative_base()\n",
+        "app/models.py": """
+            from sqlalchemy import *
+            from app.db import Base
+
+
+            class Tag(Base):
+                __tablename__ = "tags"
+                id = Column(Integer, primary_key=True)
+                label = Column(String(30), nullable=False)
+            """,
+        "app/more.py": """
+            from typing import Optional
+            from app.db import *
+
+
+            class Note(Base):
+                __tablename__ = "notes"
+                id = Column(Integer, primary_key=True)
+                body = Column(Text)
+
+
+            class Label(Base):
+                __tablename__ = "labels"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                name: Mapped[str] = mapped_column(String(20))
+                hint: Mapped[Optional[str]]
+            """,
+    })
+    assert _bases(r) == [("app.models.Tag", "app.db.Base"), ("app.more.Label", "app.db.Base"),
+                         ("app.more.Note", "app.db.Base")]
+    assert [[(c.attr, c.type_name, c.length, c.nullable) for c in m.columns] for m in r.models] == [
+        [("id", "Integer", None, False), ("label", "String", 30, False)],
+        [("id", "Integer", None, False), ("name", "String", 20, False), ("hint", "String", None, True)],
+        [("id", "Integer", None, False), ("body", "Text", None, True)]]
+
+
+def test_names_through_star_imports_reach_the_rules(project):
+    """``text`` comes from sqlalchemy through a project module's star import: SQM308 sees
+    sqlalchemy's ``text``. A name a star import of an unknown package supplies stays unknown, as
+    without star imports: ``sa.text(...)`` is flagged by its name, as it always was."""
+    route = """
+        from {star} import *
+
+
+        def search(db, q):
+            return db.execute({call}(f"select * from users where name = '{q}'"))
+        """
+    r = project({
+        "app/__init__.py": "",
+        "app/deps.py": "from sqlalchemy import text\n",
+        "app/routes.py": route.replace("{star}", "app.deps").replace("{call}", "text"),
+        "app/other.py": route.replace("{star}", "vendor_helpers").replace("{call}", "sa.text"),
+    })
+    assert [(f.code, f.path, f.line) for f in r.findings] == [("SQM308", "app/other.py", 5),
+                                                              ("SQM308", "app/routes.py", 5)]

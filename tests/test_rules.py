@@ -598,3 +598,115 @@ def test_sqm211_sqm212_events_and_sqm213_table_schema(project):
     assert codes(r, "SQM211") == [("app/db.py", 4, "app.db.Base")]
     assert codes(r, "SQM212") == [("app/models.py", 12, "app.models.stamp"), ("app/models.py", 18, "app.models.setup")]
     assert codes(r, "SQM213") == [("app/models.py", 6, "app.models.Audit")]
+
+
+MIGRATED = {
+    "app/__init__.py": "",
+    "app/db.py": """
+        from sqlalchemy.orm import declarative_base
+        from sqlmodel import SQLModel
+
+        Base = declarative_base()
+
+
+        class SQLModelBase(SQLModel, registry=Base.registry):
+            \"\"\"SQLModel classes map through Base's registry: one MetaData for every table.\"\"\"
+        """,
+    "app/models.py": """
+        from sqlalchemy import String
+        from sqlmodel import Field, SQLModel
+
+        from app.db import SQLModelBase
+
+
+        class UserBase(SQLModelBase):
+            email: str = Field(sa_type=String(100))
+            name: str = Field(sa_type=String(50))
+
+
+        class User(UserBase, table=True):
+            __tablename__ = "users"
+            id: int | None = Field(default=None, primary_key=True)
+
+
+        class TableBase(SQLModel):
+            pass
+
+
+        class Tag(TableBase, table=True):
+            id: int | None = Field(default=None, primary_key=True)
+        """,
+    "app/schemas.py": """
+        from pydantic import BaseModel
+
+        from app.models import UserBase
+
+
+        class UserCreate(UserBase):
+            pass
+
+
+        class UserOut(BaseModel):
+            id: int
+            email: str
+        """,
+}
+
+
+def _readiness(r) -> list[tuple]:
+    return [(v.scope, v.verdict, v.reasons, v.models, v.schemas, v.pairs, v.duplicated_fields) for v in r.readiness]
+
+
+def test_a_project_rewrite_migrated_has_no_plumbing_schemas_nor_self_duplicates(project):
+    """Regression: after ``rewrite``, the registry base counted as a schema and UserBase's fields as
+    duplicates of the columns User inherits from it."""
+    r = project(MIGRATED)
+    assert [(m.qualname, m.style) for m in r.models] == [("app.models.Tag", "sqlmodel"), ("app.models.User", "sqlmodel")]
+    assert [s.qualname for s in r.schemas] == ["app.models.UserBase", "app.schemas.UserCreate", "app.schemas.UserOut"]
+    assert [(p.model, p.schema) for p in r.pairs] == [("app.models.User", "app.models.UserBase"),
+                                                      ("app.models.User", "app.schemas.UserCreate"),
+                                                      ("app.models.User", "app.schemas.UserOut")]
+    # a schema declaring the fields again still duplicates them
+    assert [(f.code, f.subject) for f in r.findings] == [("SQM101", "app.schemas.UserOut.id"),
+                                                         ("SQM101", "app.schemas.UserOut.email")]
+
+
+def test_readiness_of_a_project_rewrite_migrated(project):
+    """Regression: the module rows counted the SQLModel model the repo row did not, and the repo
+    was "keep (no SQLAlchemy models found)"."""
+    r = project(MIGRATED)
+    already = "1 model is already on SQLModel"
+    assert _readiness(r) == [
+        ("app.models", "keep", ("2 models are already on SQLModel: nothing left to migrate",), 0, 1, 1, 0),
+        ("app.schemas", "keep", (f"{already}: nothing left to migrate",), 0, 2, 2, 2),
+        ("<repo>", "keep", ("2 models are already on SQLModel: nothing left to migrate",), 0, 3, 3, 2),
+    ]
+
+
+def test_readiness_counts_sqlalchemy_models_alike_in_module_and_repo_rows(project):
+    r = project({
+        **MIGRATED,
+        "app/legacy.py": """
+            from sqlalchemy import Column, Integer, String
+            from app.db import Base
+
+
+            class Invoice(Base):
+                __tablename__ = "invoices"
+                id = Column(Integer, primary_key=True)
+                number = Column(String(20), nullable=False)
+            """,
+        "app/billing.py": """
+            from pydantic import BaseModel
+
+
+            class InvoiceOut(BaseModel):
+                id: int
+                number: str
+            """,
+    })
+    assert _readiness(r)[0] == ("app.billing", "migrate", ("1 of 1 models can move",), 1, 1, 1, 2)
+    assert _readiness(r)[1] == ("app.legacy", "migrate", ("1 of 1 models can move",), 1, 0, 0, 0)
+    assert _readiness(r)[-1] == ("<repo>", "migrate", (
+        "1 of 1 models have no blocker", "4 duplicated fields across 4 model/schema pairs",
+        "2 models are already on SQLModel"), 1, 4, 4, 4)

@@ -93,6 +93,8 @@ def _pair_findings(ctx: Context, pair: Pair) -> None:
     for f in schema.fields:
         path, line, col, subject = _field_at(ctx, f)
         column = columns.get(f.name)
+        if column is not None and column.owner == f.owner:
+            continue  # one declaration: the model inherits the field from the schema (a SQLModel base)
         if column is None:
             if f.name not in relationships:
                 ctx.emit("SQM106", path, line, col, subject,

@@ -233,8 +233,10 @@ class ModuleScanner:
         base = dotted(node.module) if node.module is not None else None
         level = len(node.relative)
         source = module_of_relative(self.module, self.is_package, level, base) if level else self._absolute(base or "")
-        if type(node.names) is cst.ImportStar:
+        if type(node.names) is cst.ImportStar:  # only legal at module level
             self.imported.add(source)
+            if source:
+                self.resolver.star(source)
             return
         for alias in node.names:
             if type(alias.name) is not cst.Name:
@@ -432,6 +434,7 @@ class ModuleScanner:
             loops=tuple(loops),
             functions=tuple(functions),
             imported_modules=tuple(sorted(m for m in self.imported if m)),
+            star_imports=tuple(self.resolver.stars),
             lines=source.count("\n") + (0 if source.endswith("\n") or not source else 1),
             ignore_file=ignore_file,
             ignores=ignores,

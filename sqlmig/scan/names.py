@@ -6,6 +6,8 @@ import builtins
 
 import libcst as cst
 
+from sqlmig.libraries import canonical, is_library  # noqa: F401 - the scanner's names for them
+
 BUILTINS = frozenset(dir(builtins))
 
 
@@ -43,11 +45,12 @@ def module_of_relative(module: str, is_package: bool, level: int, target: str | 
 class Resolver:
     """Maps local names to qualified names; filled while the module is walked."""
 
-    __slots__ = ("module", "table")
+    __slots__ = ("module", "table", "stars")
 
     def __init__(self, module: str) -> None:
         self.module = module
         self.table: dict[str, str] = {}
+        self.stars: list[str] = []  # modules star-imported (``from x import *``), in source order
 
     def bind(self, local: str, target: str) -> None:
         self.table[local] = target
@@ -56,56 +59,30 @@ class Resolver:
         # a module-level definition shadows an import of the same name only after it
         self.table[local] = f"{self.module}.{local}" if self.module else local
 
+    def star(self, module: str) -> None:
+        self.stars.append(module)
+
     def resolve_dotted(self, name: str) -> str | None:
         head, _, rest = name.partition(".")
         target = self.table.get(head)
         if target is None:
             if head in BUILTINS:
                 target = f"builtins.{head}"
+            elif self.stars:
+                target = self._starred(head)
             else:
                 return None
         return f"{target}.{rest}" if rest else target
 
+    def _starred(self, head: str) -> str:
+        """A name the module does not bind, when it star-imports: only the project knows which star
+        import supplies it, so it is named as this module's own global (``Index`` follows the star
+        imports from there), unless every star import is of a library we know, whose exports are
+        not listed anywhere: then the last one supplies it (``from sqlalchemy import *``)."""
+        if all(is_library(m) for m in self.stars):
+            return f"{self.stars[-1]}.{head}"
+        return f"{self.module}.{head}" if self.module else head
+
     def resolve(self, node: cst.BaseExpression) -> str | None:
         name = dotted(node)
         return self.resolve_dotted(name) if name else None
-
-
-def canonical(ref: str | None) -> str | None:
-    """``sqlalchemy.orm.decl_api.DeclarativeBase`` -> ``sqlalchemy:DeclarativeBase``.
-
-    The libraries we know re-export the same object from many modules; the last component is what
-    identifies it. Project and unknown names are returned unchanged.
-    """
-    if not ref:
-        return ref
-    top, _, rest = ref.partition(".")
-    if top in _KNOWN_TOPS and rest:
-        if top == "pydantic" and rest.startswith("v1."):
-            return "pydantic.v1:" + rest.rsplit(".", 1)[-1]
-        if top == "typing_extensions":
-            top = "typing"
-        return f"{top}:{rest.rsplit('.', 1)[-1]}"
-    return ref
-
-
-_KNOWN_TOPS = frozenset(
-    {
-        "sqlalchemy",
-        "sqlmodel",
-        "pydantic",
-        "pydantic_settings",
-        "fastapi",
-        "typing",
-        "typing_extensions",
-        "datetime",
-        "decimal",
-        "uuid",
-        "enum",
-        "alembic",
-        "builtins",
-        "flask_sqlalchemy",
-        "starlette",
-        "ipaddress",
-    }
-)
