@@ -26,6 +26,11 @@ _SUFFIX_TEXTS = tuple(a for a, _ in SUFFIXES)
 _PREFIX_TEXTS = tuple(a for a, _ in PREFIXES)
 MIN_SHARED = 2
 MIN_RATIO = 0.6
+# Route decorators (``@router.post(...)``, ``@app.get(...)``, ``@router.api_route(...)``): only their
+# functions' parameters are request bodies
+ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route",
+                           "route", "websocket"})
+WEB_LIBRARIES = ("fastapi", "starlette", "litestar")
 
 
 def _cores(name: str) -> list[tuple[str, str | None, str]]:
@@ -55,20 +60,30 @@ def _cores(name: str) -> list[tuple[str, str | None, str]]:
     return found
 
 
+def _is_route(ix: Index, deco) -> bool:
+    """``@router.post(...)``, ``@app.get(...)``: a call of an HTTP method on a project object (an
+    ``APIRouter``, a ``FastAPI`` app) or of a web framework's; ``@mock.patch(...)`` is none."""
+    if deco.kind != "call" or deco.last not in ROUTE_METHODS:
+        return False
+    ref = ix.ref(deco)
+    return not ref or ix.in_project(ref) or ref.split(":", 1)[0].split(".", 1)[0] in WEB_LIBRARIES
+
+
 def _usage(ix: Index, models: dict[str, ModelInfo], schemas: dict[str, SchemaInfo]) -> dict[tuple[str, str], list[str]]:
     """(model, schema) -> evidence from route functions that mention both."""
     evidence: dict[tuple[str, str], list[str]] = defaultdict(list)
     for facts in ix.all_modules:
         for fn in facts.functions:
+            routes = [deco for deco in fn.decorators if _is_route(ix, deco)]
+            if not routes:
+                continue
             response, body = set(), set()
-            for deco in fn.decorators:
+            for deco in routes:
                 rm = deco.kw("response_model")
                 if rm is not None:
                     response.update(ix.resolve(e.ref) for e in rm.walk() if e.ref)
             for param in fn.params:
                 body.update(ix.resolve(e.ref) for e in param.walk() if e.ref)
-            if not response and not body:
-                continue
             used_models = {ix.resolve(n) for n in fn.names} & models.keys()
             for model in used_models:
                 for schema in response & schemas.keys():
