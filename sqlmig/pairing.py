@@ -110,7 +110,8 @@ def pair(ix: Index, models: dict[str, ModelInfo], schemas: dict[str, SchemaInfo]
             by_field[name].append(q)
     pairs: list[Pair] = []
     for sq, sinfo in sorted(schemas.items()):
-        fields = {f.name for f in sinfo.schema.fields}
+        all_fields = [f.name for f in sinfo.schema.fields]
+        fields = set(all_fields) - sinfo.nested  # a nested schema is no copy of a column
         name = sq.rsplit(".", 1)[-1]
         best: tuple | None = None
         for core, role, how in _cores(name):
@@ -130,7 +131,7 @@ def pair(ix: Index, models: dict[str, ModelInfo], schemas: dict[str, SchemaInfo]
                     hits[mq] += 1
             for mq in sorted(q for q, n in hits.items() if n >= MIN_SHARED):
                 shared = fields & fields_of[mq]
-                if len(shared) / len(fields) < MIN_RATIO:
+                if len(shared) / len(all_fields) < MIN_RATIO:
                     continue
                 used = usage.get((mq, sq))
                 if not (sinfo.schema.from_attributes or used):
@@ -142,12 +143,12 @@ def pair(ix: Index, models: dict[str, ModelInfo], schemas: dict[str, SchemaInfo]
         if best is None:
             continue
         _, mq, role, ev = best
-        shared = sorted(fields & fields_of[mq], key=[f.name for f in sinfo.schema.fields].index)
+        shared = sorted(fields & fields_of[mq], key=all_fields.index)
         if role is None:
             role = "read" if sinfo.schema.from_attributes else "base"
         ev = list(ev)
-        if fields:
-            ev.append(f"fields: {len(shared)}/{len(fields)} shared")
+        if all_fields:
+            ev.append(f"fields: {len(shared)}/{len(all_fields)} shared")
         if sinfo.schema.from_attributes:
             ev.append("from_attributes")
         ev.extend(sorted(set(usage.get((mq, sq), ()))))

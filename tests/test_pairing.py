@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.conftest import codes
+
 DB = """
 from sqlalchemy.orm import DeclarativeBase
 
@@ -91,3 +93,42 @@ def test_a_test_patch_decorator_is_no_route(project):
                 return session.scalars(select(Widget)).all()
             """}))
     assert pairs(r) == []
+
+
+def test_a_field_holding_another_schema_copies_no_column(project):
+    """Regression: ``label: Optional[LabelFilter]`` counted as a copy of column ``label`` (SQM101, and
+    SQM103 in a create pair), and made a filter schema of nested filters pair with the model."""
+    r = project(tree(WIDGETS, """
+        from typing import List, Optional
+
+        from pydantic import BaseModel, ConfigDict
+
+        class Address(BaseModel):
+            city: str
+
+        class TagOut(BaseModel):
+            text: str
+
+        class WidgetCreate(BaseModel):
+            label: str
+            address: Optional[Address] = None
+            tags: List["TagOut"] = []
+
+        class LabelFilter(BaseModel):
+            like_: Optional[str] = None
+
+        class SlugFilter(BaseModel):
+            any_: Optional[list[str]] = None
+
+        class Filter(BaseModel):
+            model_config = ConfigDict(from_attributes=True)
+            label: Optional[LabelFilter] = None
+            slug: Optional[SlugFilter] = None
+        """))
+    assert pairs(r) == [
+        ("WidgetCreate", "Widget", "create", ("label",),
+         ("name: WidgetCreate -> Widget (suffix Create)", "fields: 1/3 shared")),
+    ]
+    s = "app.schemas."
+    assert codes(r, "SQM101") == [("app/schemas.py", 12, s + "WidgetCreate.label")]
+    assert codes(r, "SQM103") == [] and codes(r, "SQM106") == []
