@@ -26,6 +26,12 @@ _SUFFIX_TEXTS = tuple(a for a, _ in SUFFIXES)
 _PREFIX_TEXTS = tuple(a for a, _ in PREFIXES)
 MIN_SHARED = 2
 MIN_RATIO = 0.6
+# Fields that identify, label, type or timestamp a row: nearly any table has them, so sharing only
+# these says nothing about which model a schema describes. Pairing by overlap needs one other field.
+GENERIC_FIELDS = frozenset({
+    "id", "uuid", "pk", "key", "value", "name", "title", "type", "kind",
+    "created", "updated", "created_at", "updated_at", "deleted_at", "modified_at",
+})
 # Route decorators (``@router.post(...)``, ``@app.get(...)``, ``@router.api_route(...)``): only their
 # functions' parameters are request bodies
 ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route",
@@ -113,8 +119,9 @@ def pair(ix: Index, models: dict[str, ModelInfo], schemas: dict[str, SchemaInfo]
         all_fields = [f.name for f in sinfo.schema.fields]
         fields = set(all_fields) - sinfo.nested  # a nested schema is no copy of a column
         name = sq.rsplit(".", 1)[-1]
+        cores = _cores(name)
         best: tuple | None = None
-        for core, role, how in _cores(name):
+        for core, role, how in cores:
             for mq in by_name.get(core.lower(), ()):
                 if mq == sq:
                     continue
@@ -126,20 +133,23 @@ def pair(ix: Index, models: dict[str, ModelInfo], schemas: dict[str, SchemaInfo]
                     best = (score, mq, role, ev)
         if best is None:
             hits: dict[str, int] = defaultdict(int)
-            for name in fields:
-                for mq in by_field.get(name, ()):
+            for fname in fields:
+                for mq in by_field.get(fname, ()):
                     hits[mq] += 1
             for mq in sorted(q for q, n in hits.items() if n >= MIN_SHARED):
                 shared = fields & fields_of[mq]
-                if len(shared) / len(all_fields) < MIN_RATIO:
+                if len(shared) / len(all_fields) < MIN_RATIO or shared <= GENERIC_FIELDS:
                     continue
                 used = usage.get((mq, sq))
                 if not (sinfo.schema.from_attributes or used):
                     continue
-                score = (0, len(shared), _common_prefix(mq, sq))
+                # a tie goes to the model whose name begins or ends the schema's (or the other way round)
+                model_name = mq.rsplit(".", 1)[-1]
+                affinity = _name_affinity(cores, model_name)
+                score = (0, len(shared), affinity, _common_prefix(mq, sq))
                 if best is None or score > best[0]:
                     role = "create" if used and any("body" in u for u in used) else None
-                    best = (score, mq, role, [])
+                    best = (score, mq, role, [f"name: {name} shares words with {model_name}"] if affinity else [])
         if best is None:
             continue
         _, mq, role, ev = best
@@ -159,15 +169,33 @@ def pair(ix: Index, models: dict[str, ModelInfo], schemas: dict[str, SchemaInfo]
 MODEL_AFFIXES = ("Model", "Table", "ORM", "Orm", "DB", "Db", "Entity", "Record", "Row")
 
 
-def _model_keys(name: str) -> set[str]:
-    """``UserModel``, ``UserORM``, ``DBUser`` are all found as ``user`` too."""
-    keys = {name.lower()}
+def _model_cores(name: str) -> set[str]:
+    """``UserModel``, ``UserORM``, ``DBUser`` are all ``User`` too."""
+    cores = {name}
     for affix in MODEL_AFFIXES:
         if name.endswith(affix) and len(name) > len(affix):
-            keys.add(name[: -len(affix)].lower())
+            cores.add(name[: -len(affix)])
         if name.startswith(affix) and len(name) > len(affix) and name[len(affix)].isupper():
-            keys.add(name[len(affix):].lower())
-    return keys
+            cores.add(name[len(affix):])
+    return cores
+
+
+def _model_keys(name: str) -> set[str]:
+    """``UserModel``, ``UserORM``, ``DBUser`` are all found as ``user`` too."""
+    return {core.lower() for core in _model_cores(name)}
+
+
+def _words_end(long: str, short: str) -> bool:
+    """``short`` is whole CamelCase words at the start or the end of ``long``: ``Flow`` of ``FlowEvent``."""
+    if len(long) <= len(short):
+        return False
+    return (long.startswith(short) and long[len(short)].isupper()) or (long.endswith(short) and short[0].isupper())
+
+
+def _name_affinity(cores: list[tuple[str, str | None, str]], model: str) -> bool:
+    """Whether a schema name (one of its ``_cores``) and a model name (one of its ``_model_cores``)
+    are the same words but for some at one end: ``FlowEventPayload`` and ``Flow``."""
+    return any(_words_end(core, m) or _words_end(m, core) for core, _, _ in cores for m in _model_cores(model))
 
 
 def _common_prefix(a: str, b: str) -> int:

@@ -24,6 +24,97 @@ def pairs(result) -> list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]
                   for p in result.pairs)
 
 
+LABELS = """
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+from app.db import Base
+
+
+class Label(Base):
+    __tablename__ = "labels"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+
+
+class Member(Base):
+    __tablename__ = "members"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[str] = mapped_column(String(30))
+    label_id: Mapped[int] = mapped_column(ForeignKey("labels.id"))
+"""
+
+
+def test_overlap_of_generic_fields_alone_does_not_pair(project):
+    """Regression: ``Viewer(id, name)`` with ``from_attributes`` paired with the first model having an
+    ``id`` and a ``name`` (2/2 shared) and the rewrite re-based it on that model's base."""
+    r = project(tree(LABELS, """
+        from pydantic import BaseModel, ConfigDict
+
+        class Viewer(BaseModel):
+            model_config = ConfigDict(from_attributes=True)
+            id: int
+            name: str
+            created_at: str
+
+        class Contact(BaseModel):
+            model_config = ConfigDict(from_attributes=True)
+            id: int
+            name: str
+            email: str
+        """))
+    assert pairs(r) == [
+        ("Contact", "Member", "read", ("id", "name", "email"), ("fields: 3/3 shared", "from_attributes")),
+    ]
+    assert ("app/schemas.py", 3, "app.schemas.Viewer") in codes(r, "SQM107")
+
+
+BOARDS = """
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column
+from app.db import Base
+""" + "".join(f"""
+
+class {name}(Base):
+    __tablename__ = "{name.lower()}"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(100))
+    labels: Mapped[list] = mapped_column(JSON, default=list)
+""" for name in ("Board", "TaskRecord", "Zone"))  # three models alike but for their names
+
+
+def test_a_tie_on_fields_goes_to_the_model_the_name_names(project):
+    """Regression: of models sharing as many fields, the first by name won (``Board`` for
+    ``TaskEventPayload``); the one whose name begins or ends the schema's (``TaskRecord`` -> ``Task``)
+    wins now, and without such a name the order stays as it was."""
+    r = project(tree(BOARDS, """
+        from pydantic import BaseModel, ConfigDict
+
+        class TaskEventPayload(BaseModel):
+            model_config = ConfigDict(from_attributes=True)
+            title: str
+            labels: list
+
+        class ArchivedZone(BaseModel):
+            model_config = ConfigDict(from_attributes=True)
+            title: str
+            labels: list
+
+        class Digest(BaseModel):
+            model_config = ConfigDict(from_attributes=True)
+            title: str
+            labels: list
+        """))
+    assert pairs(r) == [
+        ("ArchivedZone", "Zone", "read", ("title", "labels"),
+         ("name: ArchivedZone shares words with Zone", "fields: 2/2 shared", "from_attributes")),
+        ("Digest", "Board", "read", ("title", "labels"), ("fields: 2/2 shared", "from_attributes")),
+        ("TaskEventPayload", "TaskRecord", "read", ("title", "labels"),
+         ("name: TaskEventPayload shares words with TaskRecord", "fields: 2/2 shared", "from_attributes")),
+    ]
+
+
 WIDGETS = """
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
