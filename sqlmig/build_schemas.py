@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from sqlmig.index import Index
@@ -23,12 +24,33 @@ class SchemaInfo:
     facts: ModuleFacts
     v1_reasons: list[str] = field(default_factory=list)
     serialisation: list[str] = field(default_factory=list)  # SQM218 reasons
+    # fields typed as another schema or a model (``Optional[Inner]``, ``list[Inner]``): nested objects,
+    # never copies of a scalar column of the same name
+    nested: frozenset[str] = frozenset()
+
+
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 
 
 class SchemaBuilder:
     def __init__(self, ix: Index) -> None:
         self.ix = ix
         self._fields: dict[str, dict[str, SchemaField]] = {}
+        self._nested: dict[str, frozenset[str]] = {}
+
+    def _is_nested(self, ann: Expr | None, module: str) -> bool:
+        """Whether an annotation mentions a project schema or model class (``"Inner"`` strings too)."""
+        ix = self.ix
+        for e in ann.walk() if ann is not None else ():
+            if e.kind == "str" and isinstance(e.value, str) and len(e.value) < 200:
+                refs = [f"{module}.{name}" for name in _DOTTED.findall(e.value)]
+            else:
+                refs = [e.ref] if e.ref else []
+            for ref in refs:
+                q = ix.resolve(ref)
+                if q in ix.classes and (q in ix.mapped or ix.is_schema(q)):
+                    return True
+        return False
 
     def _field(self, attr, owner: str) -> SchemaField | None:
         ann = attr.annotation
@@ -104,6 +126,7 @@ class SchemaBuilder:
         if hit is not None:
             return hit
         result: dict[str, SchemaField] = {}
+        nested: set[str] = set()
         for q in reversed(self.ix.mro(qualname)):
             entry = self.ix.classes.get(q)
             if entry is None or not self.ix.is_schema(q):
@@ -112,8 +135,17 @@ class SchemaBuilder:
                 f = self._field(attr, q)
                 if f is not None:
                     result[attr.name] = f
+                    nested.discard(attr.name)
+                    if self._is_nested(attr.annotation, entry[1].module):
+                        nested.add(attr.name)
         self._fields[qualname] = result
+        self._nested[qualname] = frozenset(nested)
         return result
+
+    def nested(self, qualname: str) -> frozenset[str]:
+        """The fields of ``qualname`` (``fields``) typed as another schema or a model."""
+        self.fields(qualname)
+        return self._nested[qualname]
 
     def build(self, qualname: str) -> SchemaInfo:
         cls, facts = self.ix.classes[qualname]
@@ -160,6 +192,7 @@ class SchemaBuilder:
                     elif last in SERIALIZERS and q == qualname:
                         info.serialisation.append(f"@{last} {method.name}")
         fields = self.fields(qualname)
+        info.nested = self.nested(qualname)
         if any(f.alias for f in fields.values() if f.owner == qualname):
             info.serialisation.append("field aliases")
         if "pydantic.v1:BaseModel" in mro and not info.v1_reasons:

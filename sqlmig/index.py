@@ -128,6 +128,10 @@ class Index:
                 return mod, ".".join(parts[i:])
         return None
 
+    def in_project(self, ref: str | None) -> bool:
+        """Whether a resolved name lies in a project module (``app.api.router.get``), not a library's."""
+        return bool(ref) and not is_external(ref) and self._split(ref) is not None
+
     def resolve(self, ref: str | None) -> str | None:
         """Follow re-exports and aliases to where a name is defined (or to a library name)."""
         if not ref or is_external(ref):

@@ -26,6 +26,17 @@ _SUFFIX_TEXTS = tuple(a for a, _ in SUFFIXES)
 _PREFIX_TEXTS = tuple(a for a, _ in PREFIXES)
 MIN_SHARED = 2
 MIN_RATIO = 0.6
+# Fields that identify, label, type or timestamp a row: nearly any table has them, so sharing only
+# these says nothing about which model a schema describes. Pairing by overlap needs one other field.
+GENERIC_FIELDS = frozenset({
+    "id", "uuid", "pk", "key", "value", "name", "title", "type", "kind",
+    "created", "updated", "created_at", "updated_at", "deleted_at", "modified_at",
+})
+# Route decorators (``@router.post(...)``, ``@app.get(...)``, ``@router.api_route(...)``): only their
+# functions' parameters are request bodies
+ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route",
+                           "route", "websocket"})
+WEB_LIBRARIES = ("fastapi", "starlette", "litestar")
 
 
 def _cores(name: str) -> list[tuple[str, str | None, str]]:
@@ -55,20 +66,30 @@ def _cores(name: str) -> list[tuple[str, str | None, str]]:
     return found
 
 
+def _is_route(ix: Index, deco) -> bool:
+    """``@router.post(...)``, ``@app.get(...)``: a call of an HTTP method on a project object (an
+    ``APIRouter``, a ``FastAPI`` app) or of a web framework's; ``@mock.patch(...)`` is none."""
+    if deco.kind != "call" or deco.last not in ROUTE_METHODS:
+        return False
+    ref = ix.ref(deco)
+    return not ref or ix.in_project(ref) or ref.split(":", 1)[0].split(".", 1)[0] in WEB_LIBRARIES
+
+
 def _usage(ix: Index, models: dict[str, ModelInfo], schemas: dict[str, SchemaInfo]) -> dict[tuple[str, str], list[str]]:
     """(model, schema) -> evidence from route functions that mention both."""
     evidence: dict[tuple[str, str], list[str]] = defaultdict(list)
     for facts in ix.all_modules:
         for fn in facts.functions:
+            routes = [deco for deco in fn.decorators if _is_route(ix, deco)]
+            if not routes:
+                continue
             response, body = set(), set()
-            for deco in fn.decorators:
+            for deco in routes:
                 rm = deco.kw("response_model")
                 if rm is not None:
                     response.update(ix.resolve(e.ref) for e in rm.walk() if e.ref)
             for param in fn.params:
                 body.update(ix.resolve(e.ref) for e in param.walk() if e.ref)
-            if not response and not body:
-                continue
             used_models = {ix.resolve(n) for n in fn.names} & models.keys()
             for model in used_models:
                 for schema in response & schemas.keys():
@@ -95,10 +116,12 @@ def pair(ix: Index, models: dict[str, ModelInfo], schemas: dict[str, SchemaInfo]
             by_field[name].append(q)
     pairs: list[Pair] = []
     for sq, sinfo in sorted(schemas.items()):
-        fields = {f.name for f in sinfo.schema.fields}
+        all_fields = [f.name for f in sinfo.schema.fields]
+        fields = set(all_fields) - sinfo.nested  # a nested schema is no copy of a column
         name = sq.rsplit(".", 1)[-1]
+        cores = _cores(name)
         best: tuple | None = None
-        for core, role, how in _cores(name):
+        for core, role, how in cores:
             for mq in by_name.get(core.lower(), ()):
                 if mq == sq:
                     continue
@@ -110,29 +133,32 @@ def pair(ix: Index, models: dict[str, ModelInfo], schemas: dict[str, SchemaInfo]
                     best = (score, mq, role, ev)
         if best is None:
             hits: dict[str, int] = defaultdict(int)
-            for name in fields:
-                for mq in by_field.get(name, ()):
+            for fname in fields:
+                for mq in by_field.get(fname, ()):
                     hits[mq] += 1
             for mq in sorted(q for q, n in hits.items() if n >= MIN_SHARED):
                 shared = fields & fields_of[mq]
-                if len(shared) / len(fields) < MIN_RATIO:
+                if len(shared) / len(all_fields) < MIN_RATIO or shared <= GENERIC_FIELDS:
                     continue
                 used = usage.get((mq, sq))
                 if not (sinfo.schema.from_attributes or used):
                     continue
-                score = (0, len(shared), _common_prefix(mq, sq))
+                # a tie goes to the model whose name begins or ends the schema's (or the other way round)
+                model_name = mq.rsplit(".", 1)[-1]
+                affinity = _name_affinity(cores, model_name)
+                score = (0, len(shared), affinity, _common_prefix(mq, sq))
                 if best is None or score > best[0]:
                     role = "create" if used and any("body" in u for u in used) else None
-                    best = (score, mq, role, [])
+                    best = (score, mq, role, [f"name: {name} shares words with {model_name}"] if affinity else [])
         if best is None:
             continue
         _, mq, role, ev = best
-        shared = sorted(fields & fields_of[mq], key=[f.name for f in sinfo.schema.fields].index)
+        shared = sorted(fields & fields_of[mq], key=all_fields.index)
         if role is None:
             role = "read" if sinfo.schema.from_attributes else "base"
         ev = list(ev)
-        if fields:
-            ev.append(f"fields: {len(shared)}/{len(fields)} shared")
+        if all_fields:
+            ev.append(f"fields: {len(shared)}/{len(all_fields)} shared")
         if sinfo.schema.from_attributes:
             ev.append("from_attributes")
         ev.extend(sorted(set(usage.get((mq, sq), ()))))
@@ -143,15 +169,33 @@ def pair(ix: Index, models: dict[str, ModelInfo], schemas: dict[str, SchemaInfo]
 MODEL_AFFIXES = ("Model", "Table", "ORM", "Orm", "DB", "Db", "Entity", "Record", "Row")
 
 
-def _model_keys(name: str) -> set[str]:
-    """``UserModel``, ``UserORM``, ``DBUser`` are all found as ``user`` too."""
-    keys = {name.lower()}
+def _model_cores(name: str) -> set[str]:
+    """``UserModel``, ``UserORM``, ``DBUser`` are all ``User`` too."""
+    cores = {name}
     for affix in MODEL_AFFIXES:
         if name.endswith(affix) and len(name) > len(affix):
-            keys.add(name[: -len(affix)].lower())
+            cores.add(name[: -len(affix)])
         if name.startswith(affix) and len(name) > len(affix) and name[len(affix)].isupper():
-            keys.add(name[len(affix):].lower())
-    return keys
+            cores.add(name[len(affix):])
+    return cores
+
+
+def _model_keys(name: str) -> set[str]:
+    """``UserModel``, ``UserORM``, ``DBUser`` are all found as ``user`` too."""
+    return {core.lower() for core in _model_cores(name)}
+
+
+def _words_end(long: str, short: str) -> bool:
+    """``short`` is whole CamelCase words at the start or the end of ``long``: ``Flow`` of ``FlowEvent``."""
+    if len(long) <= len(short):
+        return False
+    return (long.startswith(short) and long[len(short)].isupper()) or (long.endswith(short) and short[0].isupper())
+
+
+def _name_affinity(cores: list[tuple[str, str | None, str]], model: str) -> bool:
+    """Whether a schema name (one of its ``_cores``) and a model name (one of its ``_model_cores``)
+    are the same words but for some at one end: ``FlowEventPayload`` and ``Flow``."""
+    return any(_words_end(core, m) or _words_end(m, core) for core, _, _ in cores for m in _model_cores(model))
 
 
 def _common_prefix(a: str, b: str) -> int:

@@ -86,17 +86,17 @@ def drifts(f: SchemaField, c: Column, role: str) -> list[tuple[str, str]]:
 
 
 def _pair_findings(ctx: Context, pair: Pair) -> None:
-    schema = ctx.schemas[pair.schema].schema
+    sinfo = ctx.schemas[pair.schema]
     columns = _columns(ctx, pair.model)
     relationships = _relationships(ctx, pair.model)
     model_name = pair.model.rsplit(".", 1)[-1]
-    for f in schema.fields:
+    for f in sinfo.schema.fields:
         path, line, col, subject = _field_at(ctx, f)
         column = columns.get(f.name)
         if column is not None and column.owner == f.owner:
             continue  # one declaration: the model inherits the field from the schema (a SQLModel base)
-        if column is None:
-            if f.name not in relationships:
+        if column is None or f.name in sinfo.nested:  # a nested schema or model is no copy of a column
+            if column is None and f.name not in relationships:
                 ctx.emit("SQM106", path, line, col, subject,
                          f"`{f.name}` has no column in {model_name}; it stays on the schema")
             continue
