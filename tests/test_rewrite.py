@@ -132,7 +132,7 @@ from app.db import SQLModelBase
 class AuthorBase(SQLModelBase):
     """Fields Author shares with AuthorCreate."""
 
-    name: str = Field(min_length=2, max_length=40)
+    name: str = Field(min_length=2, max_length=40)  # shown on the site
     bio: Optional[str] = Field(default=None, sa_type=String(500))
 
 
@@ -141,7 +141,6 @@ class Author(AuthorBase, table=True):
     __tablename__ = "authors"
 
     id: int | None = Field(default=None, primary_key=True)
-    # shown on the site
     hashed_password: str = Field(max_length=100)
 '''
     assert out["app/schemas.py"] == '''from typing import Optional
@@ -949,3 +948,53 @@ class WorkPool(Base):
     proc = cli("rewrite", ".", "--no-cache", "--dry-run", cwd=root)
     assert ("keep    app.models.WorkPool (app/models.py): declarative base Base declares id, __tablename__, "
             "which SQLModel classes would not inherit") in proc.stderr
+
+
+def test_a_moved_field_takes_its_comment_and_a_parenthesised_import_keeps_its_shape(tmp_path):
+    """Regression: the end-of-line comment of a field moved to the shared base stayed behind as a
+    line of its own above the next field, and removing a name from ``from x import (\n a,\n b,\n)``
+    collapsed the closing parenthesis onto the last name (``Text)``)."""
+    root = _project(tmp_path, """
+        from sqlalchemy import (
+            Column,
+            Integer,
+            String,
+            Text,
+        )
+
+        from app.db import Base
+
+
+        class Tag(Base):
+            __tablename__ = "tags"
+
+            id = Column(Integer, primary_key=True)  # surrogate key
+            label = Column(String(30), nullable=False)  # what users see
+            note = Column(Text)  # in URLs
+        """, """
+        from pydantic import BaseModel, Field
+
+
+        class TagCreate(BaseModel):
+            label: str = Field(max_length=30)
+        """)
+    assert rewrite_tree(root)["app/models.py"] == '''from sqlalchemy import (
+    Text,
+)
+from sqlmodel import Field
+
+from app.db import SQLModelBase
+
+
+class TagBase(SQLModelBase):
+    """Fields Tag shares with TagCreate."""
+
+    label: str = Field(max_length=30)  # what users see
+
+
+class Tag(TagBase, table=True):
+    __tablename__ = "tags"
+
+    id: int | None = Field(default=None, primary_key=True)  # surrogate key
+    note: str | None = Field(sa_type=Text)  # in URLs
+'''

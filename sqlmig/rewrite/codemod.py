@@ -47,12 +47,13 @@ def _stmt_name(stmt: cst.CSTNode) -> str | None:
     return None
 
 
-def _comment_lines(stmt: cst.SimpleStatementLine) -> list[cst.EmptyLine]:
-    """The comments a removed statement carries, as lines to put in front of the next statement."""
+def _comment_lines(stmt: cst.SimpleStatementLine, trailing: bool = True) -> list[cst.EmptyLine]:
+    """The comments a removed statement carries, as lines to put in front of the next statement
+    (without its end-of-line comment unless ``trailing``)."""
     lines = [line for line in stmt.leading_lines if line.comment is not None]
-    trailing = stmt.trailing_whitespace.comment
-    if trailing is not None:
-        lines.append(cst.EmptyLine(indent=True, comment=trailing))
+    comment = stmt.trailing_whitespace.comment
+    if trailing and comment is not None:
+        lines.append(cst.EmptyLine(indent=True, comment=comment))
     return lines
 
 
@@ -134,20 +135,25 @@ class _Transformer(cst.CSTTransformer):
                 bases=header.bases, keywords=header.keywords,
                 lpar=updated.lpar if not isinstance(updated.lpar, cst.MaybeSentinel) else cst.LeftParen(),
                 rpar=updated.rpar if not isinstance(updated.rpar, cst.MaybeSentinel) else cst.RightParen())
+        moved: dict[str, cst.Comment] = {}  # end-of-line comments of declarations moved to a new class
         if ce.replace:
-            updated = updated.with_changes(body=self._body(updated.name.value, updated.body, ce))
+            updated = updated.with_changes(body=self._body(updated.name.value, updated.body, ce, moved))
         if not ce.before:
             return updated
-        new = [self._new_class(nc, blank=len(updated.leading_lines) or 2) for nc in ce.before]
+        new = [self._new_class(nc, blank=len(updated.leading_lines) or 2, comments=moved) for nc in ce.before]
         return cst.FlattenSentinel([*new, updated])
 
-    def _body(self, cls: str, body: cst.BaseSuite, ce: ClassEdit) -> cst.BaseSuite:
+    def _body(self, cls: str, body: cst.BaseSuite, ce: ClassEdit, moved: dict[str, cst.Comment]) -> cst.BaseSuite:
+        """The class body with its declarations replaced or removed. The end-of-line comment of one that
+        moves to a class inserted before this one goes with it (into ``moved``); other comments of a
+        removed statement stay where it was, in front of the next one."""
         if not isinstance(body, cst.IndentedBlock):
             raise RewriteError("a one-line class body cannot be edited")
         out: list[cst.BaseStatement] = []
         rendered: set[int] = set()
         comments: list[cst.EmptyLine] = []
         gap: int | None = None  # blank lines before the first removed statement of the current run
+        moving = {d.name for nc in ce.before for d in nc.decls}
         for stmt in body.body:
             name = _stmt_name(stmt)
             decl = ce.replace.get(name, stmt) if name is not None else stmt
@@ -155,7 +161,10 @@ class _Transformer(cst.CSTTransformer):
                 assert isinstance(stmt, cst.SimpleStatementLine)
                 if gap is None:
                     gap = blank_lines(stmt.leading_lines)
-                comments.extend(_comment_lines(stmt))
+                comment = stmt.trailing_whitespace.comment
+                if comment is not None and name in moving:
+                    moved[name] = comment
+                comments.extend(_comment_lines(stmt, trailing=name not in moved))
                 continue
             if decl is not stmt:
                 rendered.add(len(out))
@@ -177,7 +186,7 @@ class _Transformer(cst.CSTTransformer):
             out.append(cst.SimpleStatementLine([cst.Pass()]))
         return body.with_changes(body=out, footer=footer)
 
-    def _new_class(self, nc: NewClass, blank: int) -> cst.ClassDef:
+    def _new_class(self, nc: NewClass, blank: int, comments: dict[str, cst.Comment] | None = None) -> cst.ClassDef:
         lines = [f"class {nc.name}({nc.base}):"]
         if nc.doc:
             lines.append(f'    """{nc.doc}"""')
@@ -191,6 +200,11 @@ class _Transformer(cst.CSTTransformer):
         assert isinstance(node, cst.ClassDef) and isinstance(node.body, cst.IndentedBlock)
         first = 1 if nc.doc else 0
         stmts = self.unshadowed(nc.name, list(node.body.body), set(range(first, first + len(nc.decls))))
+        if comments:
+            stmts = [stmt.with_changes(trailing_whitespace=cst.TrailingWhitespace(
+                whitespace=cst.SimpleWhitespace("  "), comment=comments[_stmt_name(stmt)]))
+                if _stmt_name(stmt) in comments and isinstance(stmt, cst.SimpleStatementLine) else stmt
+                for stmt in stmts]
         node = node.with_changes(body=node.body.with_changes(body=stmts))
         return node.with_changes(leading_lines=[cst.EmptyLine(indent=False)] * min(blank, 2))
 

@@ -198,7 +198,8 @@ def remove_unused(module: cst.Module, candidates: set[str], force: set[str] | No
                     comments.append(cst.EmptyLine(comment=stmt.trailing_whitespace.comment))
                 continue
             if len(keep) != len(names):
-                keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                # the last name left ends as the last one did (``Text,\n)`` stays a trailing comma)
+                keep[-1] = keep[-1].with_changes(comma=names[-1].comma)
                 stmt = stmt.with_changes(body=[small.with_changes(names=keep)])
         if carry is not None:
             stmt = _with_blanks(stmt, carry if not body else max(carry, blank_lines(stmt.leading_lines)))
