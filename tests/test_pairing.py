@@ -170,6 +170,25 @@ def test_request_body_evidence_needs_a_route(project):
         ], decorator
 
 
+def test_a_route_file_with_nothing_else_the_scan_looks_for_gives_its_evidence(project):
+    """Regression: function bodies and signatures were read only in files with a query, an
+    ``execute``, a ``response_model``...; a plain route taking a schema gave no request-body evidence."""
+    r = project(tree(WIDGETS, QUERY, **{"app/routes.py": """
+            from fastapi import APIRouter
+            from app.models import Widget
+            from app.schemas import Query
+
+            router = APIRouter()
+
+
+            @router.post("/widgets", status_code=201)
+            def create_widget(body: Query):
+                return Widget(**body.model_dump())
+            """}))
+    assert pairs(r) == [("Query", "Widget", "create", ("label", "slug"),
+                         ("fields: 2/2 shared", "request body of app.routes.create_widget"))]
+
+
 def test_a_test_patch_decorator_is_no_route(project):
     """``get``/``patch``/... of a library other than a web framework's (``mock.patch``) is no route."""
     r = project(tree(WIDGETS, QUERY, **{"app/checks.py": """

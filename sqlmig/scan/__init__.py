@@ -11,7 +11,7 @@ from itertools import accumulate
 import libcst as cst
 
 from sqlmig.ir import ModuleFacts
-from sqlmig.scan.module import BODY_TOKENS, ModuleScanner, module_name
+from sqlmig.scan.module import BODY_TOKENS, ROUTE_RE, ModuleScanner, module_name
 from sqlmig.scan.parse import parse_module
 from sqlmig.scan.positions import Spans
 
@@ -82,7 +82,7 @@ def scan_source(path: str, module: str, is_package: bool, data: bytes, aliases: 
         return ModuleFacts(path=path, module=module, error=("SQM001", "expression nesting too deep to parse", 1, 0))
     except Exception as exc:  # the native parser can raise other errors on hostile input
         return ModuleFacts(path=path, module=module, error=("SQM001", f"cannot parse: {exc}".splitlines()[0], 1, 0))
-    walk = not PREFILTER or any(token in source for token in BODY_TOKENS)
+    walk = not PREFILTER or any(token in source for token in BODY_TOKENS) or ROUTE_RE.search(source) is not None
     try:
         scanner = ModuleScanner(tree, module, is_package, walk_bodies=walk, aliases=aliases)
         try:

@@ -38,6 +38,9 @@ INTERESTING_CALLS = frozenset(
 # A module-level function body only matters to a rule if the module mentions one of these; a
 # module that mentions none of them gets its function bodies skipped (the pre-filter).
 BODY_TOKENS = ("query", "execute", "scalar", "exec(", "text(", "sessionmaker", "listen", "response_model", "load(")
+# a route decorator (``@router.post(``): its function's parameters are request bodies (pairing evidence)
+ROUTE_RE = re.compile(r"^[ \t]*@[\w.]+\.(?:get|post|put|patch|delete|head|options|trace|api_route|route|websocket)\(",
+                      re.MULTILINE)
 IGNORE_RE = re.compile(r"#\s*sqlmig:\s*ignore(-file)?(?:\[([A-Za-z0-9_, ]+)\])?")
 
 
