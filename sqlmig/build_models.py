@@ -49,8 +49,37 @@ class ModelBuilder:
         self.ix = ix
         self._enum_names: set[str] | None = None
         self._nullable_said: set[tuple[str, str]] = set()  # (owner, attr) of columns with nullable=True/False
+        self._type_maps: dict[str, dict[str, Expr]] = {}  # declarative base -> its type_annotation_map
 
     # ------------------------------------------------------------------ types
+
+    def _type_map(self, owner: str) -> dict[str, Expr]:
+        """The ``type_annotation_map`` of the declarative base ``owner`` maps through: Python type name
+        -> the SQL type expression SQLAlchemy uses for ``Mapped[that type]`` without a type of its own.
+        Read off the base class (``type_annotation_map = {...}``, ``registry = registry(type_annotation_map=
+        {...})``) or the factory call (``declarative_base(type_annotation_map={...})``)."""
+        base = self.ix.declarative_base_of(owner)
+        if base is None:
+            return {}
+        hit = self._type_maps.get(base)
+        if hit is None:
+            found: Expr | None = None
+            for q in self.ix.mro(base) if base in self.ix.classes else ():
+                found = self.ix.own_attr(q, "type_annotation_map")
+                registry = self.ix.own_attr(q, "registry")
+                if found is None and registry is not None and registry.kind == "call":
+                    found = registry.kw("type_annotation_map")
+                if found is not None:
+                    break
+            binding = self.ix.binding_of(base) if base not in self.ix.classes else None
+            if found is None and binding is not None and binding.value is not None and binding.value.kind == "call":
+                found = binding.value.kw("type_annotation_map")
+            hit = {}
+            if found is not None and found.kind == "dict":
+                for key, value in zip(found.args[::2], found.args[1::2]):
+                    hit.setdefault(py_name(key).rsplit(".", 1)[-1], value)
+            self._type_maps[base] = hit
+        return hit
 
     def _type_info(self, expr: Expr) -> dict:
         """type_name, length, precision, scale, timezone, custom_type for a SQL type expression."""
@@ -166,6 +195,8 @@ class ModelBuilder:
             # SQLAlchemy 2.0 and 2.1 give a column with a ForeignKey and no type the referenced column's
             # type, ahead of the Mapped[] annotation: filled in by analyze.fill_foreign_key_types
             info = {"sql_type": "", "type_name": "?"}
+        elif py_type and mapped_ann and py_type.rsplit(".", 1)[-1] in self._type_map(owner):
+            info = self._type_info(self._type_map(owner)[py_type.rsplit(".", 1)[-1]])
         elif py_type:
             base = py_type.rsplit(".", 1)[-1]
             type_name = PY_TO_SQL.get(base) or ("Enum" if base and base[0].isupper() and base not in PY_TO_SQL

@@ -29,8 +29,9 @@ CACHE_DIR = ".sqlmig_cache"
 # 2: positional arrays (ir.pack); 3: calls and attribute uses in source order; 4: outlines; 5: packs;
 # 6: entries in marshal's format (its version is part of the name: it changes with the interpreter's);
 # 7: the package root of a module; 8: the aliases of a module's absolute imports (``ModuleFacts.aliases``);
-# 9: star imports (``ModuleFacts.star_imports``, and the names they supply resolve)
-FORMAT = f"9m{marshal.version}"
+# 9: star imports (``ModuleFacts.star_imports``, and the names they supply resolve); 10: the entries of
+# dicts whose keys are not strings (``Expr``)
+FORMAT = f"10m{marshal.version}"
 
 
 def key(relpath: str, module: str, is_package: bool, data: bytes, aliases: tuple = ()) -> str:

@@ -38,7 +38,8 @@ class Expr:
     ``subscript``, ``tuple``, ``list``, ``dict``, ``set``, ``lambda``, ``other``.
     ``ref`` is the qualified name a ``name``/``attr`` resolves to through the module's imports
     (for a ``call``: the callee's, for a ``subscript``: the subscripted value's). ``text`` is the
-    source code. ``value`` holds literal values (numbers, strings, True/False/None, Ellipsis as
+    source code. A ``dict`` keeps its string-keyed entries in ``kwargs`` and the others in ``args``
+    as key, value, key, value. ``value`` holds literal values (numbers, strings, True/False/None, Ellipsis as
     ``"..."``) and, for ``binop``, the operator.
     """
 

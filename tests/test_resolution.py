@@ -768,3 +768,78 @@ def test_names_through_star_imports_reach_the_rules(project):
     })
     assert [(f.code, f.path, f.line) for f in r.findings] == [("SQM308", "app/other.py", 5),
                                                               ("SQM308", "app/routes.py", 5)]
+
+
+def test_a_type_annotation_map_gives_the_columns_their_types(project):
+    """Regression: ``Mapped[str]`` under a base mapping ``str`` to ``String(50)`` was reported as a
+    plain ``String`` (no length), so a schema's ``max_length=200`` drifted unseen (SQM104)."""
+    r = project({
+        "app/__init__.py": "",
+        "app/db.py": """
+            import datetime
+            from decimal import Decimal
+
+            from sqlalchemy import DateTime, Numeric, String
+            from sqlalchemy.orm import DeclarativeBase, declarative_base, registry
+
+
+            class Base(DeclarativeBase):
+                type_annotation_map = {str: String(50), datetime.datetime: DateTime(timezone=True)}
+
+
+            class Ledger(DeclarativeBase):
+                registry = registry(type_annotation_map={Decimal: Numeric(12, 2)})
+
+
+            Legacy = declarative_base(type_annotation_map={str: String(10)})
+            """,
+        "app/models.py": """
+            import datetime
+            from decimal import Decimal
+
+            from sqlalchemy import String
+            from sqlalchemy.orm import Mapped, mapped_column
+
+            from app.db import Base, Ledger, Legacy
+
+
+            class City(Base):
+                __tablename__ = "cities"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                name: Mapped[str]
+                code: Mapped[str] = mapped_column(String(3))  # its own type wins
+                founded: Mapped[datetime.datetime]
+
+
+            class Entry(Ledger):
+                __tablename__ = "entries"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                total: Mapped[Decimal]
+                note: Mapped[str]
+
+
+            class Tag(Legacy):
+                __tablename__ = "tags"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                label: Mapped[str] = mapped_column(unique=True)
+            """,
+        "app/schemas.py": """
+            from pydantic import BaseModel, Field
+
+
+            class CityCreate(BaseModel):
+                name: str = Field(max_length=200)
+            """,
+    })
+    got = {(m.qualname.rsplit(".", 1)[-1], c.attr): (c.sql_type, c.length, c.precision, c.scale, c.timezone)
+           for m in r.models for c in m.columns if c.attr != "id"}
+    assert got == {
+        ("City", "name"): ("String(50)", 50, None, None, None),
+        ("City", "code"): ("String(3)", 3, None, None, None),
+        ("City", "founded"): ("DateTime(timezone=True)", None, None, None, True),
+        ("Entry", "total"): ("Numeric(12, 2)", None, 12, 2, None),
+        ("Entry", "note"): ("String", None, None, None, None),
+        ("Tag", "label"): ("String(10)", 10, None, None, None),
+    }
+    assert [f.message for f in r.findings if f.code == "SQM104"] == [
+        "`name` has max_length=200 but column City.name is String(50)"]

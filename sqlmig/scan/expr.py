@@ -106,13 +106,16 @@ class Summariser:
             items = tuple(self(el.value, depth + 1) for el in node.elements)
             return Expr(name, text, args=items)
         if kind is cst.Dict:
-            pairs = []
+            pairs, others = [], []
             for el in node.elements:
-                if type(el) is cst.DictElement and type(el.key) in (cst.SimpleString, cst.ConcatenatedString):
-                    key = string_value(el.key)
-                    if isinstance(key, str):
-                        pairs.append((key, self(el.value, depth + 1)))
-            return Expr("dict", text, kwargs=tuple(pairs))
+                if type(el) is not cst.DictElement:
+                    continue
+                key = string_value(el.key) if type(el.key) in (cst.SimpleString, cst.ConcatenatedString) else None
+                if isinstance(key, str):
+                    pairs.append((key, self(el.value, depth + 1)))
+                else:  # ``{str: String(50)}`` (a type_annotation_map): key, value, key, value...
+                    others += (self(el.key, depth + 1), self(el.value, depth + 1))
+            return Expr("dict", text, args=tuple(others), kwargs=tuple(pairs))
         if kind is cst.Lambda:
             return Expr("lambda", text, args=(self(node.body, depth + 1),))
         if kind is cst.Await:
