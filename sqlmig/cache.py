@@ -23,6 +23,7 @@ from pathlib import Path
 
 from sqlmig import __version__
 from sqlmig.cone import Outline, outline
+from sqlmig.discover import alias_digest
 from sqlmig.ir import ModuleFacts, pack, unpacker
 
 CACHE_DIR = ".sqlmig_cache"
@@ -38,7 +39,7 @@ def key(relpath: str, module: str, is_package: bool, data: bytes, aliases: tuple
     h = hashlib.sha256()
     h.update(f"{__version__}\0{FORMAT}\0{relpath}\0{module}\0{is_package}\0".encode())
     if aliases:  # what the file's absolute imports mean (``discover._namespaced``)
-        h.update(f"{aliases!r}\0".encode())
+        h.update(alias_digest(aliases).encode())
     h.update(data)
     return h.hexdigest()
 

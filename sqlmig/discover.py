@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
 import re
 import sys
@@ -16,6 +17,18 @@ DEFAULT_EXCLUDES = (
     "node_modules", "__pycache__", "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache",
     ".sqlmig_cache", "*.egg-info", ".eggs",
 )
+
+
+_DIGESTS: dict[int, tuple[tuple, str]] = {}
+
+
+def alias_digest(aliases: tuple) -> str:
+    """A short digest of a file's aliases (part of its cache key). The files of one part of the tree
+    share one aliases tuple, which may name hundreds of packages: it is digested once, not per file."""
+    hit = _DIGESTS.get(id(aliases))
+    if hit is None or hit[0] is not aliases:
+        hit = _DIGESTS[id(aliases)] = (aliases, hashlib.sha256(repr(aliases).encode()).hexdigest()[:20])
+    return hit[1]
 
 
 class DiscoveryError(Exception):
@@ -35,7 +48,7 @@ class SourceFile:
     @property
     def naming(self) -> str:
         """What the file's scan depends on besides its bytes and path (part of its cache key)."""
-        return f"{self.module}\0{self.is_package}\0{self.aliases!r}"
+        return f"{self.module}\0{self.is_package}\0{alias_digest(self.aliases) if self.aliases else ''}"
 
 
 @lru_cache(maxsize=64)

@@ -196,10 +196,9 @@ class ModuleFacts:
     ignore_file: bool = False
     ignores: tuple[tuple[int, tuple[str, ...]], ...] = ()  # line -> codes ('*' = all)
     error: tuple[str, str, int, int] | None = None  # (code, message, line, col)
-    # what this file's absolute imports mean: (top-level name, the prefix it gets); ("", prefix):
-    # the prefix of this module's own name (``discover._namespaced``)
+    # the aliases this file's absolute imports went through: (top-level name, the prefix it got);
+    # ("", prefix): the prefix of this module's own name (``discover._namespaced``)
     aliases: tuple[tuple[str, str], ...] = ()
-    aliased: tuple[str, ...] = ()  # the names of ``aliases`` this file's own imports went through
     # the modules of its ``from x import *`` statements, in source order (``Index.star_source``)
     star_imports: tuple[str, ...] = ()
 
@@ -216,10 +215,13 @@ class ModuleFacts:
         return self.module[len(root) + 1:] if root else self.module
 
     def imports_as(self, other: ModuleFacts) -> str | None:
-        """The name this module's absolute imports reach ``other`` by; None if they cannot."""
+        """The name this module's absolute imports reach ``other`` by; None if they cannot: a module of
+        another service of a monorepo (one it imports nothing of by that name, nor shares a root with)."""
         name = other.import_name
-        prefix = dict(self.aliases).get(name.split(".", 1)[0], "")
-        return name if prefix == other.package_root else None
+        root = other.package_root
+        if not root or root == self.package_root:
+            return name
+        return name if dict(self.aliases).get(name.split(".", 1)[0]) == root else None
 
 
 # --------------------------------------------------------------------------- analysis results

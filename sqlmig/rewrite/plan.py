@@ -197,10 +197,8 @@ class Planner:
         if target is not None and target.package_root:
             return target.import_name
         if importer is not None:
-            prefixes = dict(importer.aliases)
-            for top in importer.aliased:
-                prefix = prefixes.get(top)
-                if prefix and (module == f"{prefix}.{top}" or module.startswith(f"{prefix}.{top}.")):
+            for top, prefix in importer.aliases:  # the aliases its own imports went through
+                if top and (module == f"{prefix}.{top}" or module.startswith(f"{prefix}.{top}.")):
                     return module[len(prefix) + 1:]
         return module
 

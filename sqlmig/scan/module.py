@@ -84,6 +84,15 @@ class _FuncCtx:
         self.local: dict[str, cst.BaseExpression] = {}
 
 
+_PREFIXES: list = [None, {}]  # the last aliases tuple and its map: the files of one part of the tree share it
+
+
+def _prefixes(aliases: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    if _PREFIXES[0] is not aliases:
+        _PREFIXES[:] = [aliases, dict(aliases)]
+    return _PREFIXES[1]
+
+
 class ModuleScanner:
     """Collects nodes of interest through its hooks (driven by ``Spans``); ``facts()`` turns them into
     ``ModuleFacts``."""
@@ -107,8 +116,7 @@ class ModuleScanner:
         self.type_checking = 0
         self.tc_ifs: list[list] = []  # [if node, whether its body still counts] of ``if TYPE_CHECKING:``
         self.excepts = 0  # depth of ``except`` handlers: fallbacks that do not replace what the try bound
-        self.aliases = aliases
-        self.prefixes = dict(aliases)
+        self.prefixes = _prefixes(aliases)
         self.aliased: set[str] = set()
 
     # ------------------------------------------------------------------ scopes
@@ -429,8 +437,8 @@ class ModuleScanner:
         return ModuleFacts(
             path=path,
             module=self.module,
-            aliases=self.aliases,
-            aliased=tuple(sorted(self.aliased)),
+            # only what this file used (and its own prefix): the whole table may name hundreds of packages
+            aliases=tuple(sorted((top, self.prefixes[top]) for top in self.aliased | ({""} & self.prefixes.keys()))),
             bindings=tuple(bindings),
             classes=classes,
             calls=tuple(calls),
