@@ -232,3 +232,38 @@ def test_annotations_never_read_a_class_attribute(tmp_path):
     assert ("    date: datetime.date = Field(index=True)\n"
             "    back: Optional[datetime.date] = None\n") in out
     assert "class LeaveCreate(LeaveBase):\n    pass\n" in schemas
+
+
+def test_a_name_added_before_a_star_import_would_be_rebound_by_it(tmp_path):
+    """Regression: ``from sqlmodel import Field`` went into the third-party group, above the
+    project's ``from app.common import *``, which then rebound ``Field`` to pydantic's: the rewritten
+    model did not import. New imports go after a module's last star import."""
+    before = write_tree(tmp_path / "before", {
+        "app/__init__.py": "",
+        "app/common.py": """
+            from pydantic import BaseModel, Field
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+            """,
+        "app/models.py": """
+            from app.common import *
+
+
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(50), nullable=False)
+            """,
+    })
+    after = tmp_path / "after"
+    shutil.copytree(before, after)
+    proc = cli("rewrite", ".", "--no-cache", cwd=after)
+    assert proc.returncode == 0, proc.stderr
+    assert (after / "app/models.py").read_text(encoding="utf-8").startswith(
+        "from app.common import *\nfrom sqlmodel import Field\nfrom app.common import SQLModelBase\n\n\n")
+    imported = subprocess.run([sys.executable, "-c", "import app.models"], cwd=after, capture_output=True,
+                              text=True, timeout=120)
+    assert imported.returncode == 0, imported.stderr
+    assert compare_ddl(snapshot(before), snapshot(after)).differences == []

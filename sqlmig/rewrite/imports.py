@@ -88,10 +88,13 @@ def _add_one(module: cst.Module, body: list, mod: str, name: str, first_party: f
     name, _, asname = name.partition(" as ")
     if _already(module, body, mod, name, asname or None):
         return body
+    # a ``from x import *`` may rebind any name imported before it: new names go after the last one
+    star = max((i for i, stmt in enumerate(body) if _is_import(stmt) and isinstance(stmt.body[0], cst.ImportFrom)
+                and isinstance(stmt.body[0].names, cst.ImportStar)), default=None)
     # merge into an existing ``from mod import ...`` line
     if name:
         for i, stmt in enumerate(body):
-            if not _is_import(stmt):
+            if not _is_import(stmt) or (star is not None and i < star):
                 continue
             small = stmt.body[0]
             if isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None \
@@ -111,6 +114,12 @@ def _add_one(module: cst.Module, body: list, mod: str, name: str, first_party: f
                 return body
     code = (f"from {mod} import {name}" if name else f"import {mod}") + (f" as {asname}" if asname else "") + "\n"
     new = cst.parse_statement(code)
+    if star is not None:
+        if star + 1 < len(body) and not _is_import(body[star + 1]):
+            body[star + 1] = _with_blanks(body[star + 1], max(blank_lines(body[star + 1].leading_lines), 2 if isinstance(
+                body[star + 1], (cst.ClassDef, cst.FunctionDef)) else 1))
+        body.insert(star + 1, new)
+        return body
     group = _group(mod, first_party)
     # the import block: leading docstring skipped, up to the first statement that is not an import
     start = 0
