@@ -598,12 +598,16 @@ def test_queries_rewrites_only_orm_selects_of_tables(tmp_path):
      "        return cls.__name__.lower() + 's'\n", False),
     ("Base = declarative_base(cls=Helpers)\n", False),
     ("Base = declarative_base()\n", True),
+    # regression: a registry carrying a type_annotation_map was skipped like a plain one; SQLModel
+    # builds its own column types, so String(50) became VARCHAR
+    ("class Base(DeclarativeBase):\n    registry = registry(type_annotation_map={str: String(50)})\n", False),
+    ("class Base(DeclarativeBase):\n    registry = registry(metadata=MetaData())\n", True),
 ])
 def test_what_the_declarative_base_declares_decides(tmp_path, base, migrates):
     """SQLModel classes map through the base's registry but do not inherit the base class: a base that
     adds methods, columns or its own table names keeps its models on SQLAlchemy."""
-    db = ("from typing import Any\n\nfrom sqlalchemy.orm import DeclarativeBase, as_declarative, declarative_base, "
-          "declared_attr\n\n\nclass Helpers:\n    pass\n\n\n" + base)
+    db = ("from typing import Any\n\nfrom sqlalchemy import MetaData, String\nfrom sqlalchemy.orm import DeclarativeBase, "
+          "as_declarative, declarative_base, declared_attr, registry\n\n\nclass Helpers:\n    pass\n\n\n" + base)
     root = write_tree(tmp_path, {"app/__init__.py": "", "app/db.py": db, "app/models.py": SIMPLE})
     assert ("app/models.py" in rewrite_tree(root)) is migrates
 

@@ -303,7 +303,13 @@ class Planner:
         cls = entry[0]
         members = []
         for a in cls.attrs:
-            if a.name in ("metadata", "registry", "__abstract__") or a.name == "__doc__":
+            if a.name in ("metadata", "__abstract__", "__doc__"):
+                continue
+            if a.name == "registry" and not (a.value is not None and a.value.kind == "call" and any(
+                    k != "metadata" for k, _ in a.value.kwargs)):
+                continue  # a registry that only names the metadata maps as SQLModel's would
+            if a.name == "registry":
+                members.append(f"registry({', '.join(k + '=' for k, _ in a.value.kwargs if k != 'metadata')})")
                 continue
             if a.value is None and a.annotation is not None and a.annotation.ref != "sqlalchemy:Mapped":
                 continue  # a type hint for checkers, nothing mapped
