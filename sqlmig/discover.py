@@ -260,6 +260,14 @@ def _dotted(folders: tuple[str, ...]) -> str:
     return ".".join(p.replace("-", "_").replace(" ", "_").replace(".", "_") for p in folders)
 
 
+def _library(name: str) -> bool:
+    """A standard-library module or a library sqlmig knows: a project's folder of that name is never
+    what an absolute import of it means."""
+    from sqlmig.libraries import is_library
+
+    return name in sys.stdlib_module_names or is_library(name)
+
+
 def _namespaced(files: list[SourceFile]) -> list[SourceFile]:
     """Names for the absolute imports Python resolves against the folder code runs from.
 
@@ -271,7 +279,7 @@ def _namespaced(files: list[SourceFile]) -> list[SourceFile]:
     code, run from that folder, may import ``app.models``. Every file gets the aliases its absolute
     imports are read with (``SourceFile.aliases``): a top-level name means the nearest root up the
     tree that has it; the empty name gives the prefix of the file's own module, which is not part
-    of the name it is imported by. Standard-library names are never aliased."""
+    of the name it is imported by. Standard-library names and libraries sqlmig knows are never aliased."""
     roots = [_import_root(f) for f in files]
     providers: dict[str, set[tuple[str, ...]]] = {}
     packaged: dict[str, str] = {}  # a top-level name below the analysed package -> that package
@@ -279,17 +287,18 @@ def _namespaced(files: list[SourceFile]) -> list[SourceFile]:
         if where is None:
             continue
         folders, package = where
-        if package:
-            packaged.setdefault(f.module[len(package) + 1:].split(".", 1)[0], package)
-        else:
+        if not package:
             providers.setdefault(f.module.split(".", 1)[0], set()).add(folders)
+        elif "." not in f.module[len(package) + 1:]:
+            # a module, or a package by its __init__.py: what an import finds (a folder without one, a
+            # namespace package, never shadows an installed package of its name)
+            packaged.setdefault(f.module[len(package) + 1:], package)
     contested = {top for top, at in providers.items() if len(at) > 1}
-    packaged = {top: pkg for top, pkg in packaged.items()
-                if top not in providers and top not in sys.stdlib_module_names}
+    packaged = {top: pkg for top, pkg in packaged.items() if top not in providers and not _library(top)}
     if not contested and not packaged:
         return files
     prefixed = {folders for top in contested for folders in providers[top] if folders}
-    names = sorted(top for top, at in providers.items() if at & prefixed and top not in sys.stdlib_module_names)
+    names = sorted(top for top, at in providers.items() if at & prefixed and not _library(top))
     memo: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
 
     def aliases(folders: tuple[str, ...]) -> tuple[tuple[str, str], ...]:

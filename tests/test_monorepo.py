@@ -166,3 +166,22 @@ def test_a_file_keeps_only_the_aliases_its_imports_used(tmp_path):
     assert facts["app/db.py"] == (("area3", "proj"),)
     assert facts["area7/base.py"] == ()
     assert r.result.index.bindings["proj.app.db"]["x"].target == "proj.area3.base.x"
+
+
+def test_a_package_folder_s_namespace_folders_and_libraries_are_never_aliases(tmp_path):
+    """Regression (found in review; the full-stack template's layout): analysed from inside ``app``,
+    ``app/alembic/`` (no ``__init__.py``) made ``from alembic import op`` mean ``app.alembic.op``, so
+    Alembic's plain-SQL ``op.execute`` was flagged (SQM302) and every ``alembic:`` name was lost."""
+    write_tree(tmp_path / "app", {
+        "__init__.py": "",
+        "models.py": "x = 1\n",
+        "alembic/env.py": "from alembic import context\n",
+        "alembic/versions/001_init.py": ('from alembic import op\n\nrevision = "001"\ndown_revision = None\n\n\n'
+                                         'def upgrade():\n    op.execute("UPDATE users SET name = 1")\n'),
+        "sqlalchemy.py": "x = 1\n",  # a library sqlmig knows, shadowed by a module: still the library
+    })
+    _, files = discover([str(tmp_path / "app")])
+    assert {f.relpath: f.aliases for f in files}["alembic/env.py"] == (("models", "app"),)
+    r = run([str(tmp_path / "app")], Config(), use_cache=False)
+    assert r.result.index.bindings["app.alembic.env"]["context"].target == "alembic:context"
+    assert [f.code for f in r.result.findings if f.code == "SQM302"] == []
