@@ -81,6 +81,17 @@ class ModelBuilder:
             self._type_maps[base] = hit
         return hit
 
+    def _mapped_type(self, ann: Expr, py_type: str, owner: str) -> Expr | None:
+        """The SQL type the base's ``type_annotation_map`` gives ``Mapped[X]``: the entry for ``X`` as
+        written (``str30 = Annotated[str, 30]`` is a key of its own), else for the type it stands for."""
+        types = self._type_map(owner)
+        if not types:
+            return None
+        written, _ = split_optional(ann.args[0])
+        if written.kind in ("name", "attr") and written.text.rsplit(".", 1)[-1] in types:
+            return types[written.text.rsplit(".", 1)[-1]]
+        return types.get(py_type.rsplit(".", 1)[-1]) if py_type else None
+
     def _type_info(self, expr: Expr) -> dict:
         """type_name, length, precision, scale, timezone, custom_type for a SQL type expression."""
         ref = self.ix.ref(expr)
@@ -195,8 +206,8 @@ class ModelBuilder:
             # SQLAlchemy 2.0 and 2.1 give a column with a ForeignKey and no type the referenced column's
             # type, ahead of the Mapped[] annotation: filled in by analyze.fill_foreign_key_types
             info = {"sql_type": "", "type_name": "?"}
-        elif py_type and mapped_ann and py_type.rsplit(".", 1)[-1] in self._type_map(owner):
-            info = self._type_info(self._type_map(owner)[py_type.rsplit(".", 1)[-1]])
+        elif mapped_ann and self._mapped_type(ann, py_type, owner) is not None:
+            info = self._type_info(self._mapped_type(ann, py_type, owner))
         elif py_type:
             base = py_type.rsplit(".", 1)[-1]
             type_name = PY_TO_SQL.get(base) or ("Enum" if base and base[0].isupper() and base not in PY_TO_SQL

@@ -778,13 +778,17 @@ def test_a_type_annotation_map_gives_the_columns_their_types(project):
         "app/db.py": """
             import datetime
             from decimal import Decimal
+            from typing import Annotated
 
             from sqlalchemy import DateTime, Numeric, String
             from sqlalchemy.orm import DeclarativeBase, declarative_base, registry
 
 
+            str30 = Annotated[str, 30]
+
+
             class Base(DeclarativeBase):
-                type_annotation_map = {str: String(50), datetime.datetime: DateTime(timezone=True)}
+                type_annotation_map = {str: String(50), datetime.datetime: DateTime(timezone=True), str30: String(30)}
 
 
             class Ledger(DeclarativeBase):
@@ -800,13 +804,14 @@ def test_a_type_annotation_map_gives_the_columns_their_types(project):
             from sqlalchemy import String
             from sqlalchemy.orm import Mapped, mapped_column
 
-            from app.db import Base, Ledger, Legacy
+            from app.db import Base, Ledger, Legacy, str30
 
 
             class City(Base):
                 __tablename__ = "cities"
                 id: Mapped[int] = mapped_column(primary_key=True)
                 name: Mapped[str]
+                short: Mapped[str30 | None]  # an Annotated key is a key of its own (found in review)
                 code: Mapped[str] = mapped_column(String(3))  # its own type wins
                 founded: Mapped[datetime.datetime]
 
@@ -835,6 +840,7 @@ def test_a_type_annotation_map_gives_the_columns_their_types(project):
            for m in r.models for c in m.columns if c.attr != "id"}
     assert got == {
         ("City", "name"): ("String(50)", 50, None, None, None),
+        ("City", "short"): ("String(30)", 30, None, None, None),
         ("City", "code"): ("String(3)", 3, None, None, None),
         ("City", "founded"): ("DateTime(timezone=True)", None, None, None, True),
         ("Entry", "total"): ("Numeric(12, 2)", None, 12, 2, None),
