@@ -710,3 +710,35 @@ def test_readiness_counts_sqlalchemy_models_alike_in_module_and_repo_rows(projec
     assert _readiness(r)[-1] == ("<repo>", "migrate", (
         "1 of 1 models have no blocker", "4 duplicated fields across 4 model/schema pairs",
         "2 models are already on SQLModel"), 1, 4, 4, 4)
+
+
+def test_sqm102_says_so_when_the_column_s_sql_type_is_unknown(project):
+    """Regression (review): a typeless foreign key column whose target is not among the models has no
+    SQL type; the message read "column Order.account_id is ? (int)"."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            from sqlalchemy import ForeignKey
+            from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+            class Base(DeclarativeBase):
+                pass
+
+
+            class Order(Base):
+                __tablename__ = "orders"
+                id: Mapped[int] = mapped_column(primary_key=True)
+                account_id: Mapped[int] = mapped_column(ForeignKey("billing.accounts.id"))
+            """,
+        "app/schemas.py": """
+            from pydantic import BaseModel
+
+
+            class OrderOut(BaseModel):
+                id: int
+                account_id: str
+            """,
+    })
+    assert [f.message for f in r.findings if f.code == "SQM102"] == [
+        "`account_id: str` but column Order.account_id is int (its SQL type is not known statically)"]

@@ -57,8 +57,9 @@ def drifts(f: SchemaField, c: Column, role: str) -> list[tuple[str, str]]:
     where = f"column {c.owner.rsplit('.', 1)[-1]}.{c.attr}"
     compatible = type_compatible(f, c)
     if compatible is False:
-        out.append(("SQM102", f"`{f.name}: {f.annotation}` but {where} is {c.sql_type or c.type_name} "
-                              f"({c.python_type})"))
+        sql = c.sql_type or (c.type_name if c.type_name != "?" else "")
+        out.append(("SQM102", f"`{f.name}: {f.annotation}` but {where} is {sql} ({c.python_type})" if sql else
+                    f"`{f.name}: {f.annotation}` but {where} is {c.python_type} (its SQL type is not known statically)"))
     if role in ("read", "db") and not f.optional and c.nullable and not c.primary_key:
         out.append(("SQM103", f"`{f.name}` is required in a {role} schema but {where} is nullable"))
     if role == "create" and f.optional and not c.nullable and c.default is None and c.server_default is None \
