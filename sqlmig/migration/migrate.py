@@ -54,7 +54,8 @@ def _review(code: str) -> str:
     return body if body.strip() else "    pass"
 
 
-_DDL_DIFFERENCE = re.compile(r"^table ([^\s:]+)(?: \((\w+)\): (?:new )?'(\S+))?")
+# the lines are repr()s: in double quotes when they hold a single quote (``DEFAULT 'x'``)
+_DDL_DIFFERENCE = re.compile(r"^table ([^\s:]+)(?: \((\w+)\): (?:new )?['\"](\S+))?")
 _ALEMBIC_COLUMN = re.compile(r"^alembic: table (\S+) column (\S+):")
 CONSTRAINT_WORDS = frozenset({"FOREIGN", "PRIMARY", "UNIQUE", "CONSTRAINT", "CHECK"})  # DDL lines of no column
 
