@@ -35,11 +35,17 @@ class Outline(NamedTuple):
     module: str
     imports: list[str]  # every name it imports
     classes: list[str]
-    tables: list[str]  # literal ``__tablename__`` values
+    tables: list[str]  # literal ``__tablename__`` values; UNKNOWN_TABLE: a table name no outline can read
     stems: list[str]  # of its class names (``stems``)
     fields: list[str]  # attribute names of its classes, dunders left out
     words: list[str]  # identifiers inside its string literals
     loose: dict[str, list[str]]  # classes that declare no table (only those can be schemas): stems
+
+
+# a table named by code (``__tablename__ = NAME``, a ``declared_attr``, ``__table__ = Table(...)``): the
+# analysis may resolve it, the cone cannot, so ``check`` analyses the whole project (see run._narrowed)
+UNKNOWN_TABLE = "*"
+CLASS_NAMED = frozenset({"cls.__name__", "cls.__name__.lower()"})  # table names the cone finds by class name
 
 
 def outline(facts: ModuleFacts) -> Outline:
@@ -56,6 +62,14 @@ def outline(facts: ModuleFacts) -> Outline:
         for attr in cls.attrs:
             if attr.name == "__tablename__" and attr.value is not None and isinstance(attr.value.literal, str):
                 tables.append(attr.value.literal)
+            elif attr.name == "__table__" and attr.value is not None and attr.value.kind == "call" \
+                    and attr.value.args and isinstance(attr.value.args[0].literal, str):
+                tables.append(attr.value.args[0].literal)  # __table__ = Table("things", metadata, ...)
+            elif attr.name in ("__tablename__", "__table__") and attr.value is not None:
+                tables.append(UNKNOWN_TABLE)
+        for m in cls.methods:  # a declared_attr table name: the class's own name is what the cone matches
+            if m.name == "__tablename__" and not all(r.text.replace(" ", "") in CLASS_NAMED for r in m.returns):
+                tables.append(UNKNOWN_TABLE)
     names = sorted(set(classes))
     return Outline(facts.module, list(facts.imported_modules), names, sorted(set(tables)),
                    sorted({s for n in names for s in stems(n)}), sorted(fields), sorted(spelled(facts)),
@@ -163,6 +177,7 @@ def cone(targets: list[str], outlines: dict[str, Outline], imports: dict[str, li
     for path, o in outlines.items():
         for name in o.classes:
             classes[name].add(path)
+            tables[name.lower()].add(path)  # a table a declared_attr names after the class (CLASS_NAMED)
         for table in o.tables:
             tables[table].add(path)
         for stem in o.stems:
@@ -202,12 +217,19 @@ def cone(targets: list[str], outlines: dict[str, Outline], imports: dict[str, li
     # class and table names spelled in strings, by the targets and the modules found so far (a
     # paired model's foreign key takes its type from the table it names): relationship("Item"),
     # ForeignKey("items.id")
-    for path in list(seeds):
+    # ... to the end of the chain: a foreign key column without a type takes its target's, which may be
+    # such a column in turn
+    todo, spelled_seen = list(seeds), set()
+    while todo:
+        path = todo.pop()
         o = outlines.get(path)
-        if o is None:
+        if o is None or path in spelled_seen:
             continue
+        spelled_seen.add(path)
         for word in o.words:
-            seeds |= classes.get(word, set()) | tables.get(word, set())
+            found = (classes.get(word, set()) | tables.get(word, set())) - seeds
+            seeds |= found
+            todo.extend(found)
     # everything those modules import, transitively
     closed, todo = set(), list(seeds)
     while todo:

@@ -274,10 +274,12 @@ def _narrowed(files: list[SourceFile], idents: list[Ident], prior: saved.State, 
               root: Path, use_cache: bool, jobs: int | None) -> tuple[Result, int] | None:
     """The analysis of the cone of ``wanted``, if no other file changed since the last full run."""
     from sqlmig.analyze import analyze
-    from sqlmig.cone import cone
+    from sqlmig.cone import UNKNOWN_TABLE, cone
 
     if prior.outlines is None or prior.imports is None:
         return None  # edited or damaged: the cone cannot be trusted
+    if any(UNKNOWN_TABLE in o.tables for o in prior.outlines.values()):
+        return None  # a table named by code: a foreign key may point at it, which no outline shows
     if {f.relpath for f in files} != set(prior.files) or set(prior.outlines) - set(prior.files):
         return None  # files came or went (or were unreadable): the outlines no longer describe the project
     changed = {f.relpath for f, i in zip(files, idents) if i.key is None or prior.files[f.relpath][0] != i.key}

@@ -17,7 +17,8 @@ from sqlmig.run import run
 from tests.conftest import ROOT, SAMPLES
 
 PROJECTS = [SAMPLES / "blog", SAMPLES / "hotels", SAMPLES / "payroll", SAMPLES / "mixed",
-            ROOT / "tests/fixtures/cone_zoo", ROOT / "tests/fixtures/cone_stars", ROOT / "tests/fixtures/rewrite_zoo",
+            ROOT / "tests/fixtures/cone_zoo", ROOT / "tests/fixtures/cone_stars", ROOT / "tests/fixtures/cone_fk",
+            ROOT / "tests/fixtures/rewrite_zoo",
             ROOT / "tests/fixtures/fullstack_template"]
 
 
@@ -75,6 +76,21 @@ def test_checks_in_a_project_of_several_declarative_bases_equal_the_full_analysi
     assert _defining_a_base(root) == defining
     files = {p.relative_to(root).as_posix() for p in root.rglob("*.py")}
     assert set(_every_file_against_a_full_run(root)) == files - defining
+
+
+def test_a_table_named_by_code_means_checks_analyse_the_whole_project(tmp_path):
+    """Regression (review): ``__tablename__ = THINGS`` is resolved by the analysis but not by the
+    outlines, so a foreign key to it was outside the cone and SQM104 was missed. Such a project's
+    checks take the full analysis."""
+    root = tmp_path / "cone_fk"
+    shutil.copytree(ROOT / "tests/fixtures/cone_fk", root, ignore=shutil.ignore_patterns(".sqlmig_cache", "__pycache__"))
+    things = root / "app/things.py"
+    things.write_text(things.read_text().replace('__tablename__ = "things"', "__tablename__ = THINGS")
+                      .replace("from app.base import Base\n", 'from app.base import Base\n\nTHINGS = "things"\n'))
+    orders = root / "app/orders.py"
+    orders.write_text(orders.read_text().replace('ForeignKey("items.id")', 'ForeignKey("things.id")'))
+    assert [f.code for f in run([str(root)], Config(), use_cache=False).findings if f.code == "SQM104"] == ["SQM104"]
+    assert _every_file_against_a_full_run(root) == []
 
 
 def test_unchanged_project_gets_its_stored_result(tmp_path):
