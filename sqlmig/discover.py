@@ -89,7 +89,8 @@ def _package_parts(directory: Path, cache: dict[Path, tuple[str, ...]], root: Pa
 
 
 def _module_for(abspath: Path, cache: dict[Path, tuple[str, ...]], root: Path | None = None) -> tuple[str, bool]:
-    """Walk up while the parent folder is a package: ``a/b/c.py`` -> ``a.b.c``."""
+    """Walk up while the parent folder is a package (or, below ``root``, a folder in one; see
+    ``_package_parts``): ``a/b/c.py`` -> ``a.b.c``."""
     parts = _package_parts(abspath.parent, cache, root)
     stem = abspath.stem
     if stem == "__init__":

@@ -1,7 +1,7 @@
 """Apply a file's planned edits with LibCST: only the edited statements change, every other byte stays.
 
-Class statements get new bases, class-body declarations are replaced or removed in place (their comments
-move to the next statement), new classes are inserted before the class they serve, and imports are added
+Class statements get new bases, class-body declarations are replaced or removed in place (the end-of-line
+comment of one moved into a new class goes with it, other comments move to the next statement), new classes are inserted before the class they serve, and imports are added
 in their group and removed only where the edits made them unused (``sqlmig.rewrite.imports``). The names
 the rewrite adds are spelled last, against what the edited module binds (``sqlmig.rewrite.names``).
 """
