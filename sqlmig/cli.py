@@ -294,7 +294,7 @@ def rewrite(
     if exclude:
         cfg = dataclasses.replace(cfg, extend_exclude=tuple(cfg.extend_exclude) + tuple(exclude))
     code = run_rewrite(lambda: _execute(paths, cfg, no_cache, jobs), dry_run=dry_run, only=only or None,
-                       force=force, queries=queries)
+                       force=force, queries=queries, target=cfg.target)
     raise typer.Exit(code)
 
 

@@ -1,7 +1,8 @@
 """``[tool.sqlmig]`` in pyproject.toml, found by walking up from the paths given; the command line wins.
 
 Keys (kebab-case, as ruff): ``select``, ``ignore``, ``extend-select``, ``per-file-ignores``,
-``exclude``, ``extend-exclude``, ``fail-on``, ``src``, ``format``. An unknown key is an error naming it.
+``exclude``, ``extend-exclude``, ``fail-on``, ``src``, ``format``, ``target-version`` (``py39``: the oldest
+Python the project runs on, for the annotations ``rewrite`` writes). An unknown key is an error naming it.
 Rule selectors are codes or code prefixes (``SQM2`` selects every blocker and handled-with-care rule).
 """
 
@@ -12,6 +13,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from sqlmig.pyversion import parse_target
 from sqlmig.rules.catalog import RULES, SEVERITIES
 
 if sys.version_info >= (3, 11):
@@ -20,7 +22,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "fail-on", "src",
-        "format")
+        "format", "target-version")
 FORMATS = ("text", "json", "sarif", "github", "markdown")
 
 
@@ -40,6 +42,7 @@ class Config:
     fail_on: str = "blocker"
     src: tuple[str, ...] = ()
     format: str = "text"
+    target: tuple[int, int] | None = None  # target-version: the oldest Python the project runs on
     overrides: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -158,4 +161,9 @@ def load(paths: list[str], config_file: str | None = None) -> Config:
         if table["format"] not in FORMATS:
             raise ConfigError(f"{where}: `format` must be one of {', '.join(FORMATS)}")
         kw["format"] = table["format"]
+    if "target-version" in table:
+        target = parse_target(table["target-version"]) if isinstance(table["target-version"], str) else None
+        if target is None:
+            raise ConfigError(f"{where}: `target-version` must be like \"py39\" (the oldest Python the project runs on)")
+        kw["target"] = target
     return Config(**kw)

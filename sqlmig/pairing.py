@@ -66,7 +66,7 @@ def _cores(name: str) -> list[tuple[str, str | None, str]]:
     return found
 
 
-def _is_route(ix: Index, deco) -> bool:
+def is_route(ix: Index, deco) -> bool:
     """``@router.post(...)``, ``@app.get(...)``: a call of an HTTP method on a project object (an
     ``APIRouter``, a ``FastAPI`` app) or of a web framework's; ``@mock.patch(...)`` is none."""
     if deco.kind != "call" or deco.last not in ROUTE_METHODS:
@@ -80,7 +80,7 @@ def _usage(ix: Index, models: dict[str, ModelInfo], schemas: dict[str, SchemaInf
     evidence: dict[tuple[str, str], list[str]] = defaultdict(list)
     for facts in ix.all_modules:
         for fn in facts.functions:
-            routes = [deco for deco in fn.decorators if _is_route(ix, deco)]
+            routes = [deco for deco in fn.decorators if is_route(ix, deco)]
             if not routes:
                 continue
             response, body = set(), set()

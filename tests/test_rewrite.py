@@ -140,7 +140,7 @@ class Author(AuthorBase, table=True):
     # people who write
     __tablename__ = "authors"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: Optional[int] = Field(default=None, primary_key=True)
     hashed_password: str = Field(max_length=100)
 '''
     assert out["app/schemas.py"] == '''from typing import Optional
@@ -259,9 +259,9 @@ def test_relationship_directions_and_options(tmp_path):
             parent = relationship("A", back_populates="children")
         """)
     models = rewrite_tree(root)["app/models.py"]
-    assert ('    children: list["B"] = Relationship(back_populates="parent", cascade_delete=True, '
+    assert ('    children: List["B"] = Relationship(back_populates="parent", cascade_delete=True, '
             'passive_deletes=True, sa_relationship_kwargs={"order_by": "B.id"})\n') in models
-    assert ('    linked: list["B"] = Relationship(sa_relationship_kwargs={"secondary": links, '
+    assert ('    linked: List["B"] = Relationship(sa_relationship_kwargs={"secondary": links, '
             '"lazy": "selectin"})\n') in models
     assert ('    single: Optional["B"] = Relationship(sa_relationship_kwargs={"uselist": False, '
             '"viewonly": True})\n') in models
@@ -768,9 +768,10 @@ def test_a_foreign_key_column_without_a_type_gets_the_type_of_its_target(tmp_pat
     assert kept == {} and differences == []
     models = out["app/models.py"]
     assert '    office_code: str = Field(max_length=8, foreign_key="offices.code")\n' in models
-    assert ('    office_serial: int | None = Field(sa_type=BigInteger, foreign_key="offices.serial", '
+    assert ('    office_serial: Optional[int] = Field(sa_type=BigInteger, foreign_key="offices.serial", '
             'ondelete="CASCADE")\n') in models
-    assert '    desk_office: str | None = Field(max_length=8, foreign_key="desks.office_code")\n' in models
+    assert '    desk_office: Optional[str] = Field(max_length=8, foreign_key="desks.office_code")\n' in models
+
 
 
 def test_a_foreign_key_column_whose_target_type_is_unknown_stays(tmp_path):
@@ -883,7 +884,9 @@ def test_table_args_primary_key_constraint_keeps_the_column_a_key(tmp_path):
     before_root = _project(tmp_path / "before", TABLE_ARGS_MODELS)
     after_root = _project(tmp_path / "after", TABLE_ARGS_MODELS)
     out = rewrite_tree(after_root)
-    assert out["app/models.py"] == '''from sqlalchemy import Index, PrimaryKeyConstraint, UniqueConstraint
+    assert out["app/models.py"] == '''from typing import Optional
+
+from sqlalchemy import Index, PrimaryKeyConstraint, UniqueConstraint
 from sqlmodel import Field
 
 from app.db import SQLModelBase
@@ -892,10 +895,10 @@ from app.db import SQLModelBase
 class Experiment(SQLModelBase, table=True):
     __tablename__ = "experiments"
 
-    experiment_id: int | None = Field(default=None, primary_key=True, sa_column_kwargs={"autoincrement": True})
+    experiment_id: Optional[int] = Field(default=None, primary_key=True, sa_column_kwargs={"autoincrement": True})
     name: str = Field(max_length=256)
-    owner: str | None = Field(max_length=64)
-    stage: str | None = Field(max_length=20)
+    owner: Optional[str] = Field(max_length=64)
+    stage: Optional[str] = Field(max_length=20)
 
     __table_args__ = (
         PrimaryKeyConstraint("experiment_id", name="experiment_pk"),
@@ -982,7 +985,9 @@ def test_a_moved_field_takes_its_comment_and_a_parenthesised_import_keeps_its_sh
         class TagCreate(BaseModel):
             label: str = Field(max_length=30)
         """)
-    assert rewrite_tree(root)["app/models.py"] == '''from sqlalchemy import (
+    assert rewrite_tree(root)["app/models.py"] == '''from typing import Optional
+
+from sqlalchemy import (
     Text,
 )
 from sqlmodel import Field
@@ -999,6 +1004,6 @@ class TagBase(SQLModelBase):
 class Tag(TagBase, table=True):
     __tablename__ = "tags"
 
-    id: int | None = Field(default=None, primary_key=True)  # surrogate key
-    note: str | None = Field(sa_type=Text)  # in URLs
+    id: Optional[int] = Field(default=None, primary_key=True)  # surrogate key
+    note: Optional[str] = Field(sa_type=Text)  # in URLs
 '''

@@ -114,7 +114,7 @@ SHADOWS = {
             id: Mapped[int] = mapped_column(primary_key=True)
             title: Mapped[str] = mapped_column(String(100))
             created_at: Mapped[datetime.datetime] = mapped_column(server_default=func.now())
-        """, ["import datetime\n\nfrom sqlalchemy import DateTime, func\nfrom sqlmodel import Field\n",
+        """, ["import datetime\nfrom typing import Optional\n\nfrom sqlalchemy import DateTime, func\nfrom sqlmodel import Field\n",
               '    created_at: datetime.datetime = Field(sa_type=DateTime, sa_column_kwargs={"server_default": '
               'func.now()})\n']),
     # ``import time`` is read by a default: datetime's time comes from a qualified import
@@ -132,8 +132,8 @@ SHADOWS = {
             id = Column(Integer, primary_key=True)
             opens_at = Column(Time)
             created = Column(Float, default=time.time, nullable=False)
-        """, ["import datetime\nimport time\n\nfrom sqlmodel import Field\n",
-              "    opens_at: datetime.time | None\n",
+        """, ["import datetime\nimport time\nfrom typing import Optional\n\nfrom sqlmodel import Field\n",
+              "    opens_at: Optional[datetime.time]\n",
               '    created: float = Field(sa_column_kwargs={"default": time.time})\n']),
     # ``UUID`` is PostgreSQL's type (the sa_type keeps it), ``import uuid`` names Python's
     "uuid_module": ("""
@@ -227,8 +227,8 @@ def test_annotations_never_read_a_class_attribute(tmp_path):
                      "migrate app.models.Shift (app/models.py)"]
     assert out.startswith("import datetime\nfrom typing import Optional\n\nfrom sqlmodel import Field\n")
     assert ("    date: datetime.date = Field(index=True)\n"
-            "    until: datetime.date | None\n"
-            "    note: str | None = Field(max_length=200)\n") in out
+            "    until: Optional[datetime.date]\n"
+            "    note: Optional[str] = Field(max_length=200)\n") in out
     assert ("    date: datetime.date = Field(index=True)\n"
             "    back: Optional[datetime.date] = None\n") in out
     assert "class LeaveCreate(LeaveBase):\n    pass\n" in schemas
@@ -262,7 +262,7 @@ def test_a_name_added_before_a_star_import_would_be_rebound_by_it(tmp_path):
     proc = cli("rewrite", ".", "--no-cache", cwd=after)
     assert proc.returncode == 0, proc.stderr
     assert (after / "app/models.py").read_text(encoding="utf-8").startswith(
-        "from app.common import *\nfrom sqlmodel import Field\nfrom app.common import SQLModelBase\n\n\n")
+        "from app.common import *\nfrom sqlmodel import Field\nfrom typing import Optional\nfrom app.common import SQLModelBase\n\n\n")
     imported = subprocess.run([sys.executable, "-c", "import app.models"], cwd=after, capture_output=True,
                               text=True, timeout=120)
     assert imported.returncode == 0, imported.stderr

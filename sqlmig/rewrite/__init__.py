@@ -23,7 +23,7 @@ def _summary(outcome, out) -> None:
 
 
 def run_rewrite(execute: Callable, dry_run: bool, only: list[str] | None, force: bool,
-                queries: bool = False) -> int:
+                queries: bool = False, target: tuple[int, int] | None = None) -> int:
     """``execute`` runs the analysis (the CLI's configuration, cache and jobs) and returns its Run."""
     # imported here: LibCST's node classes take a third of a second to import, and every other
     # command of the CLI (which imports this package for RewriteError) can do without them
@@ -34,7 +34,7 @@ def run_rewrite(execute: Callable, dry_run: bool, only: list[str] | None, force:
     errors = [m for m in run.result.modules if m.error is not None and m.error[0] == "SQM001"]
     if errors:
         raise RewriteError(f"{errors[0].path} does not parse; fix it before rewriting")
-    outcome = compute(root, run.result, only, queries=queries)
+    outcome = compute(root, run.result, only, queries=queries, target=target)
     _summary(outcome, sys.stderr)
     if dry_run:
         prefix = ""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlmig.analyze import Result
+from sqlmig.pyversion import Version, declared_floor
 from sqlmig.rewrite.codemod import apply_edit
 from sqlmig.rewrite.errors import RewriteError
 from sqlmig.rewrite.plan import Plan, Planner
@@ -29,8 +30,11 @@ class Outcome:
     changes: list[Change] = field(default_factory=list)
 
 
-def compute(root: Path, result: Result, only: list[str] | None = None, queries: bool = False) -> Outcome:
-    plan = Planner(result, only).plan()
+def compute(root: Path, result: Result, only: list[str] | None = None, queries: bool = False,
+            target: Version | None = None) -> Outcome:
+    """The rewrite of the analysed project at ``root``. ``target``: the oldest Python it runs on
+    (``[tool.sqlmig] target-version``); None: the floor its packaging declares, else what its code shows."""
+    plan = Planner(result, only, target or declared_floor(root)).plan()
     out = Outcome(plan)
     paths = set(plan.files)
     tables: set[str] = set()

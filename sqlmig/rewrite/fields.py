@@ -76,6 +76,7 @@ class ColumnSpec:
     ondelete_text: str | None = None
     carried: Expr | None = None  # the mapped_column() of an Annotated alias
     carried_module: str | None = None  # where that alias is defined
+    union: bool = True  # the project's Python reads ``X | None`` (``pyversion``); else ``Optional[X]``
 
 
 # (table, column name) -> the attribute and column facts that declare it, for foreign key targets
@@ -95,10 +96,16 @@ def column_targets(ix: Index, models) -> Targets:
     return out
 
 
+def optional_of(annotation: str, union: bool) -> str:
+    """``X | None`` where the project's Python reads it (3.10+), ``Optional[X]`` otherwise."""
+    return f"{annotation} | None" if union else f"{imported('typing', 'Optional')}[{annotation}]"
+
+
 def column_spec(ix: Index, attr: Attr, col: Column, targets: Targets | None = None,
-                _seen: frozenset[tuple[str, str]] = frozenset()) -> ColumnSpec:
+                _seen: frozenset[tuple[str, str]] = frozenset(), union: bool = True) -> ColumnSpec:
     """The column's pieces. A column with a ``ForeignKey`` and no type gets the type of the referenced column
-    (``targets``), as SQLAlchemy gives it; Unsupported when that type cannot be known or restated."""
+    (``targets``), as SQLAlchemy gives it; Unsupported when that type cannot be known or restated.
+    ``union``: whether an optional annotation the rewrite writes may be ``X | None``."""
     value, ann = attr.value, attr.annotation
     call = value if value is not None and value.kind == "call" else None
     mapped = ann is not None and ann.kind == "subscript" and ann.ref == "sqlalchemy:Mapped" and bool(ann.args)
@@ -170,7 +177,7 @@ def column_spec(ix: Index, attr: Attr, col: Column, targets: Targets | None = No
             raise Unsupported(f"column option {key}= on {attr.name} has no SQLModel equivalent")
     has_fk = any(a.kind == "call" and ix.ref(a) == "sqlalchemy:ForeignKey" for a in positional)
     if type_expr is None and has_fk:
-        type_expr = _foreign_key_type(ix, attr, col, targets or {}, _seen)
+        type_expr = _foreign_key_type(ix, attr, col, targets or {}, _seen, union)
     elif type_expr is None and col.custom_type is None and col.python_type == "float":
         raise Unsupported(VERSION_FLOAT.format(attr=attr.name))
     if col.custom_type is None and col.python_type in ("Any", "") and type_expr is None:
@@ -187,10 +194,10 @@ def column_spec(ix: Index, attr: Attr, col: Column, targets: Targets | None = No
         optional_ann = split_optional(ann.args[0])[1]
     else:
         typ = imported(*PY_IMPORTS[base_type]) if base_type in PY_IMPORTS else base_type
-        annotation = f"{typ} | None" if optional else typ
+        annotation = optional_of(typ, union) if optional else typ
         optional_ann = optional
     return ColumnSpec(col, annotation, optional_ann, base_type, type_expr.text if type_expr is not None else None,
-                      type_expr, kwargs, extra, fk_native, fk_text, ondelete_text, carried, carried_module)
+                      type_expr, kwargs, extra, fk_native, fk_text, ondelete_text, carried, carried_module, union)
 
 
 # the one annotation SQLAlchemy maps differently across 2.x: float is Float in 2.0, Double in 2.1
@@ -199,7 +206,7 @@ VERSION_FLOAT = ("column {attr}: Mapped[float] without a SQL type is Float in SQ
 
 
 def _foreign_key_type(ix: Index, attr: Attr, col: Column, targets: Targets,
-                      seen: frozenset[tuple[str, str]]) -> Expr:
+                      seen: frozenset[tuple[str, str]], union: bool = True) -> Expr:
     """The type a column with a ``ForeignKey`` and no type of its own gets: the referenced column's, in every
     SQLAlchemy 2.x, whatever the ``Mapped[]`` annotation says. Returned as a ``sqlalchemy`` type expression
     that reads the same in any module (``String(8)``, ``BigInteger``); Unsupported when the target is not a
@@ -216,7 +223,7 @@ def _foreign_key_type(ix: Index, attr: Attr, col: Column, targets: Targets,
         raise Unsupported(f"{where}, which is not a column of the project's models")
     t_attr, t_col = hit
     try:
-        spec = column_spec(ix, t_attr, t_col, targets, seen | {key})
+        spec = column_spec(ix, t_attr, t_col, targets, seen | {key}, union)
     except Unsupported as exc:
         raise Unsupported(f"{where}, whose type is unknown: {exc}") from None
     if spec.type_expr is not None:
@@ -352,15 +359,16 @@ def table_field(spec: ColumnSpec, ix: Index) -> Decl:
     pre: list[tuple[str, str]] = []
     default = spec.kwargs.get("default")
     pydantic_default = None
+    optional = spec.optional_annotation
     if default is not None and not (default.kind == "const" and default.value is None) and is_constant(default):
         pre.append(("default", default.text))
         pydantic_default = default.text
     elif col.primary_key and default is None and spec.base_type == "int" and not spec.optional_annotation:
         # the SQLModel idiom for a generated key: unset until the INSERT
-        annotation = f"{annotation} | None"
+        annotation = optional_of(annotation, spec.union)
+        optional = True
         pre.append(("default", "None"))
         pydantic_default = "None"
-    optional = spec.optional_annotation or annotation.endswith("| None")
     all_args = pre + db_arguments(spec, ix, optional, pydantic_default)
     return Decl(col.attr, annotation, field_call(all_args) if all_args else None)
 
@@ -381,10 +389,11 @@ REL_PASS = ("lazy", "order_by", "viewonly", "uselist", "cascade", "secondary", "
 
 
 def relationship_field(ix: Index, attr: Attr, rel: Relationship, owner_table: str | None,
-                       tables: dict[str, str], fks: dict[str, set[str]]) -> Decl:
+                       tables: dict[str, str], fks: dict[str, set[str]], builtin_generics: bool = True) -> Decl:
     """``name: list["T"] = Relationship(...)``.
 
-    ``tables``: class simple name -> table, ``fks``: table -> tables its foreign keys point at.
+    ``tables``: class simple name -> table, ``fks``: table -> tables its foreign keys point at;
+    ``builtin_generics``: the project's Python reads ``list["T"]`` (3.9+), else ``List["T"]``.
     """
     call = attr.value
     if call is None or call.kind != "call":
@@ -408,7 +417,7 @@ def relationship_field(ix: Index, attr: Attr, rel: Relationship, owner_table: st
     if ann is not None and ann.kind == "subscript" and ann.ref == "sqlalchemy:Mapped" and ann.args:
         optional = split_optional(ann.args[0])[1]  # Mapped["Room"] says the object is always there
     if collection:
-        annotation = f'list["{target_name}"]'
+        annotation = f'{"list" if builtin_generics else imported("typing", "List")}["{target_name}"]'
     elif optional:
         annotation = f'{imported("typing", "Optional")}["{target_name}"]'
     else:

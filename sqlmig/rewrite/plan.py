@@ -23,6 +23,8 @@ from sqlmig.analyze import Result
 from sqlmig.build_models import ModelInfo
 from sqlmig.build_schemas import SchemaInfo
 from sqlmig.index import Index
+from sqlmig.pairing import is_route
+from sqlmig.pyversion import Version, evidenced
 from sqlmig.ir import Attr, ClassFact, Column, Expr, ModuleFacts
 from sqlmig.rewrite.fields import (
     ColumnSpec,
@@ -155,10 +157,13 @@ def _body_references(cls: ClassFact, moved: set[str]) -> list[str]:
 
 
 class Planner:
-    def __init__(self, result: Result, only: list[str] | None = None) -> None:
+    def __init__(self, result: Result, only: list[str] | None = None, version: Version | None = None) -> None:
+        """``version``: the oldest Python the project runs on (``pyversion``); None: what its own
+        annotations show it already needs."""
         self.result = result
         self.ix = result.index or Index(result.modules)
         self.only = only
+        self.version = version or evidenced(self._evaluated_annotations())
         self.files: dict[str, FileEdit] = {}
         self.planned: set[tuple[str, str]] = set()  # (package root, name) of the new classes
         self.tables: dict[str, str] = {}
@@ -173,6 +178,18 @@ class Planner:
                         self.fks[m.table].add(c.foreign_key.rsplit(".", 1)[0])
 
     # ------------------------------------------------------------------ helpers
+
+    def _evaluated_annotations(self):
+        """Annotations the project's Python evaluates at import or start-up: fields of its models and
+        schemas (SQLAlchemy, pydantic), parameters of its routes (FastAPI)."""
+        for q in (*self.result.model_info, *self.result.schema_info):
+            hit = self.ix.classes.get(q)
+            if hit is not None:
+                yield from (a.annotation for a in hit[0].attrs)
+        for facts in self.ix.all_modules:
+            for fn in facts.functions:
+                if any(is_route(self.ix, deco) for deco in fn.decorators):
+                    yield from fn.params
 
     def file(self, module: str) -> FileEdit:
         facts = self.ix.modules[module]
@@ -271,14 +288,15 @@ class Planner:
                 col = col_by_attr.get(attr.name)
                 try:
                     if col is not None and col.owner == owner:
-                        spec = column_spec(self.ix, attr, col, self.targets)
+                        spec = column_spec(self.ix, attr, col, self.targets, union=self.version >= (3, 10))
                         decl = decls[attr.name] = table_field(spec, self.ix)
                         decl.imports |= self._alias_imports(spec, decl, self.ix.classes[owner][1].module)
                     elif attr.name in rel_by_attr and rel_by_attr[attr.name].owner == owner:
                         if owner != m.qualname:
                             raise Unsupported(f"relationship {attr.name} in mixin")
                         decls[attr.name] = relationship_field(
-                            self.ix, attr, rel_by_attr[attr.name], m.table, self.tables, self.fks)
+                            self.ix, attr, rel_by_attr[attr.name], m.table, self.tables, self.fks,
+                            builtin_generics=self.version >= (3, 9))
                     elif attr.annotation is not None and attr.annotation.ref == "typing:ClassVar":
                         continue
                     else:
@@ -603,7 +621,7 @@ class Planner:
         length = dict(sf.constraints).get("max_length")
         if length is not None and (col.length is None or not length.isdigit() or int(length) > col.length):
             raise Unsupported("length")
-        spec: ColumnSpec = column_spec(self.ix, model_attr, col, self.targets)
+        spec: ColumnSpec = column_spec(self.ix, model_attr, col, self.targets, union=self.version >= (3, 10))
         value = a.value
         kwargs: list[tuple[str, str]] = []
         default: str | None = None

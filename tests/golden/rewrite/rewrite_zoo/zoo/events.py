@@ -23,7 +23,7 @@ class EventFields(SQLModelBase):
 class Event(EventFields, table=True):
     __tablename__ = "events"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: Optional[int] = Field(default=None, primary_key=True)
     duration: timedelta = Field(sa_column_kwargs={"default": timedelta(minutes=30)})
 
     # Ticket is not migrated (hybrid property): a relationship from here to a kept model

@@ -37,7 +37,7 @@ class Animal(AuditMixin, AnimalFields, table=True):
         Index("ix_animals_species_sex", "species", "sex"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(max_length=50)
     species: str = Field(max_length=80, index=True)
     sex: Sex = Field(sa_column_kwargs={"default": Sex.unknown})

@@ -21,7 +21,7 @@ class Feeding(FeedingBase, table=True):
     __tablename__ = "feedings"
     __table_args__ = (Index("ix_feedings_animal_fed", "animal_id", "fed_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: Optional[int] = Field(default=None, primary_key=True)
     animal_id: int = Field(foreign_key="animals.id", ondelete="CASCADE")
     fed_at: datetime = Field(sa_type=DateTime, sa_column_kwargs={"default": datetime.utcnow})
 

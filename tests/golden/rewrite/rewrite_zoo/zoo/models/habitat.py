@@ -23,11 +23,11 @@ class Habitat(AuditMixin, HabitatFields, table=True):
     __tablename__ = "habitats"
     __table_args__ = (CheckConstraint("capacity >= 0", name="ck_habitats_capacity"),)
 
-    id: int | None = Field(default=None, primary_key=True, sa_column_args=[Identity()])
+    id: Optional[int] = Field(default=None, primary_key=True, sa_column_args=[Identity()])
     climate: Climate = Field(sa_type=Enum(Climate), sa_column_kwargs={"default": Climate.temperate})
     area: Decimal = Field(max_digits=12, decimal_places=4, sa_column_kwargs={"comment": "square metres"})
     capacity: int = Field(sa_type=SmallInteger, sa_column_kwargs={"server_default": text("0")})
     # the database column predates the attribute name
-    code: str | None = Field(max_length=20, index=True, sa_column_kwargs={"name": "habitat_code"})
+    code: Optional[str] = Field(max_length=20, index=True, sa_column_kwargs={"name": "habitat_code"})
 
     animals: list["Animal"] = Relationship(back_populates="habitat", sa_relationship_kwargs={"order_by": "Animal.name"})

@@ -20,7 +20,7 @@ class KeeperFields(SQLModelBase):
 class Keeper(KeeperFields, table=True):
     __tablename__ = "keepers"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: Optional[int] = Field(default=None, primary_key=True)
     email: str = Field(unique=True, index=True)
     hired_at: datetime = Field(sa_type=DateTime(timezone=True), sa_column_kwargs={"default": datetime.utcnow})
 
