@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field, replace
 
 from sqlmig.index import Index
@@ -192,7 +193,7 @@ class ModelBuilder:
             if arg.kind == "call" and ref == "sqlalchemy:ForeignKey":
                 target = arg.args[0] if arg.args else arg.kw("column")
                 fk_target = target.value if target is not None and target.kind == "str" else (
-                    target.text if target is not None else None)
+                    self._column_reference(target) or target.text if target is not None else None)
                 fk_ondelete = literal(arg.kw("ondelete"))
             elif type_expr is None and (arg.last not in NOT_TYPES):
                 type_expr = arg
@@ -320,6 +321,49 @@ class ModelBuilder:
             for method in entry[0].methods:
                 if method.name == "__tablename__":
                     return _declared_tablename(method, qualname.rsplit(".", 1)[-1])
+        if self.ix.flask_names_table(qualname):
+            return flask_table_name(qualname.rsplit(".", 1)[-1])
+        return None
+
+    def _column_reference(self, expr: Expr) -> str | None:
+        """``"table.column"`` for a foreign key given as a column object rather than a string:
+        ``ForeignKey(User.id)``, ``ForeignKey(User.__table__.c.id)``, ``ForeignKey(users.c.id)`` for a
+        ``Table`` of the project; None when the table or the column is not known exactly."""
+        if expr.kind != "attr":
+            return None
+        ref = self.ix.ref(expr)
+        if not ref or ":" in ref:
+            return None
+        head, _, col = ref.rpartition(".")
+        if head.endswith((".c", ".columns")):
+            owner = head.rpartition(".")[0]
+            if owner.endswith(".__table__"):
+                cls = self.ix.resolve(owner[: -len(".__table__")])
+                table = self.table_name(cls) if cls in self.ix.classes else None
+            else:
+                binding = self.ix.binding_of(owner)
+                value = binding.value if binding is not None and binding.kind == "assign" else None
+                table = self._string(value.args[0]) if value is not None and value.kind == "call" and \
+                    self.ix.ref(value) == "sqlalchemy:Table" and value.args else None
+            return f"{table}.{col}" if table else None
+        cls = self.ix.resolve(head)
+        if cls not in self.ix.classes or cls not in self.ix.mapped:
+            return None
+        table = self.table_name(cls)
+        for q in self.ix.mro(cls):
+            entry = self.ix.classes.get(q)
+            attr = next((a for a in entry[0].attrs if a.name == col), None) if entry is not None else None
+            if attr is None:
+                continue
+            value = attr.value
+            name = col
+            if value is not None and value.kind == "call":
+                first = value.args[0] if value.args else None
+                if first is not None and first.kind == "str":
+                    name = first.value
+                if value.kw("name") is not None and value.kw("name").kind == "str":
+                    name = value.kw("name").value
+            return f"{table}.{name}" if table else None
         return None
 
     def _string(self, expr: Expr) -> str | None:
@@ -442,6 +486,19 @@ class ModelBuilder:
                     rel = self.relationship(fake, owner)
                     if rel is not None:
                         rels[method.name] = rel
+
+
+def flask_table_name(class_name: str) -> str | None:
+    """The table name Flask-SQLAlchemy derives from a class name, where its 2.x and 3.x agree (they differ
+    for names such as ``HTTP2Server``: unknown, never a guess)."""
+    v3 = re.sub(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))", r"_\1", class_name).lower().lstrip("_")
+
+    def join(match: re.Match) -> str:
+        word = match.group()
+        return f"_{word[:-1]}_{word[-1]}".lower() if len(word) > 1 else "_" + word.lower()
+
+    v2 = re.sub(r"([A-Z]+)(?=[a-z0-9])", join, class_name).lstrip("_")
+    return v3 if v3 == v2 else None
 
 
 def table_arg_calls(ix: Index, table_args: Expr | None, ref: str) -> list[Expr]:

@@ -276,7 +276,10 @@ class Index:
         self._mro[qualname] = (qualname,)  # cycle guard
         entry = self.classes.get(qualname)
         if entry is None:
-            return (qualname,)
+            mixin = self._base_class_argument(qualname)
+            if mixin is not None:  # declarative_base(cls=Mixin): the base class is a subclass of Mixin
+                self._mro[qualname] = (qualname, *(q for q in self.mro(mixin) if q != qualname))
+            return self._mro[qualname]
         bases = self.base_refs(entry[0])
         seqs = [list(self.mro(b)) for b in bases] + [list(bases)]
         result = [qualname]
@@ -298,6 +301,17 @@ class Index:
                     del s[0]
         self._mro[qualname] = tuple(result)
         return self._mro[qualname]
+
+    def _base_class_argument(self, qualname: str) -> str | None:
+        """The project class a factory-made declarative base derives from: ``declarative_base(cls=M)``,
+        ``registry().generate_base(cls=M)``."""
+        binding = self.binding_of(qualname)
+        call = binding.value if binding is not None and binding.kind == "assign" else None
+        if call is None or call.kind != "call" or not (call.ref in BASE_FACTORIES or call.last == "generate_base"):
+            return None
+        arg = call.kw("cls")
+        ref = self.resolve(arg.ref) if arg is not None and arg.kind in ("name", "attr") else None
+        return ref if ref in self.classes else None
 
     def own_attr(self, qualname: str, name: str) -> Expr | None:
         entry = self.classes.get(qualname)
@@ -390,7 +404,26 @@ class Index:
         for parent in self.mro(qualname)[1:]:
             if parent in self.classes and self._mapped_base(parent, seen):
                 return base
+        if base == "flask_sqlalchemy:Model":  # the first mapped class: Flask-SQLAlchemy names its table
+            return base
         return None
+
+    def flask_names_table(self, qualname: str) -> bool:
+        """Flask-SQLAlchemy gives the mapped class ``qualname`` a table named after it: no ``__tablename__``
+        or ``__table__`` of its own or a ``declared_attr`` one, and either no mapped parent or a primary key
+        of its own (joined inheritance; without one it shares its parent's table)."""
+        if qualname not in self.mapped or self.mapped[qualname] != "flask_sqlalchemy:Model":
+            return False
+        cls = self.classes[qualname][0]
+        if any(a.name in ("__tablename__", "__table__") for a in cls.attrs):
+            return False
+        mro = self.mro(qualname)
+        if any(m.name == "__tablename__" for q in mro if q in self.classes for m in self.classes[q][0].methods):
+            return False
+        if not any(q in self.mapped for q in mro[1:]):
+            return True
+        return any(a.value is not None and a.value.kind == "call" and any(
+            k == "primary_key" and v.value is True for k, v in a.value.kwargs) for a in cls.attrs)
 
     def _has_table(self, qualname: str) -> bool:
         """Own ``__tablename__``/``__table__`` (not ``None``), or a ``declared_attr`` one up the MRO."""

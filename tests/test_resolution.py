@@ -849,3 +849,102 @@ def test_a_type_annotation_map_gives_the_columns_their_types(project):
     }
     assert [f.message for f in r.findings if f.code == "SQM104"] == [
         "`name` has max_length=200 but column City.name is String(50)"]
+
+
+def test_flask_sqlalchemy_names_the_tables_it_creates(project):
+    """Regression: a Flask-SQLAlchemy model without ``__tablename__`` was no model at all, though
+    Flask-SQLAlchemy names its table after the class (``UserAccount`` -> ``user_account``). A subclass
+    with a primary key of its own gets its own table (joined inheritance); one without shares its
+    parent's (single-table); ``__abstract__`` classes and names Flask-SQLAlchemy 2 and 3 spell
+    differently (``HTTP2Server``) have none."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            from flask_sqlalchemy import SQLAlchemy
+
+            db = SQLAlchemy()
+
+
+            class Stamped(db.Model):
+                __abstract__ = True
+                created = db.Column(db.DateTime)
+
+
+            class UserAccount(Stamped):
+                id = db.Column(db.Integer, primary_key=True)
+                kind = db.Column(db.String(20))
+                __mapper_args__ = {"polymorphic_on": kind}
+
+
+            class AdminAccount(UserAccount):
+                id = db.Column(db.Integer, db.ForeignKey("user_account.id"), primary_key=True)
+
+
+            class GuestAccount(UserAccount):
+                expires = db.Column(db.DateTime)
+
+
+            class Named(db.Model):
+                __tablename__ = "named_things"
+                id = db.Column(db.Integer, primary_key=True)
+
+
+            class HTTP2Server(db.Model):
+                id = db.Column(db.Integer, primary_key=True)
+            """,
+    })
+    assert {m.qualname.rsplit(".", 1)[1]: m.table for m in r.models} == {
+        "UserAccount": "user_account", "AdminAccount": "admin_account", "GuestAccount": None,
+        "Named": "named_things", "HTTP2Server": None}
+    assert set(_cols(_model(r, "app.models.UserAccount"))) == {"id", "kind", "created"}
+
+
+def test_a_declarative_base_made_from_a_class_gives_its_columns_and_table_names(project, tmp_path):
+    """Regression: the columns and ``__tablename__`` of ``declarative_base(cls=Common)`` (also
+    ``registry().generate_base(cls=...)``) were missing from every model; the rewrite keeps those models,
+    as SQLModel classes would not inherit ``Common``."""
+    r = project({
+        "app/__init__.py": "",
+        "app/db.py": """
+            from sqlalchemy import Column, Integer
+            from sqlalchemy.orm import declarative_base, declared_attr, registry
+
+
+            class Common:
+                id = Column(Integer, primary_key=True)
+
+                @declared_attr
+                def __tablename__(cls):
+                    return cls.__name__.lower()
+
+
+            Base = declarative_base(cls=Common)
+            Other = registry().generate_base(cls=Common, name="Other")
+            """,
+        "app/models.py": """
+            from sqlalchemy import Column, String
+
+            from app.db import Base, Other
+
+
+            class Author(Base):
+                name = Column(String(40))
+
+
+            class Tag(Other):
+                __tablename__ = "tags"
+                label = Column(String(10))
+            """,
+    })
+    assert {m.qualname: (m.table, sorted(_cols(m)), m.mixins) for m in r.models} == {
+        "app.models.Author": ("author", ["id", "name"], ("app.db.Common",)),
+        "app.models.Tag": ("tags", ["id", "label"], ("app.db.Common",)),
+    }
+    assert _cols(_model(r, "app.models.Author"))["id"].primary_key
+    from sqlmig.rewrite.apply import compute
+
+    out = compute(tmp_path, r)
+    assert out.changes == []
+    assert {m.qualname: m.reasons[0] for m in out.plan.models} == {
+        "app.models.Author": "declarative_base(cls=) adds to Base",
+        "app.models.Tag": "generate_base(cls=) adds to Other"}

@@ -773,6 +773,44 @@ def test_a_foreign_key_column_without_a_type_gets_the_type_of_its_target(tmp_pat
     assert '    desk_office: Optional[str] = Field(max_length=8, foreign_key="desks.office_code")\n' in models
 
 
+def test_a_foreign_key_given_as_a_column_object_names_its_table(tmp_path):
+    """Regression: ``ForeignKey(User.id)`` was recorded as pointing at a table ``User``, so the column took no
+    type from its target (SQM309 and the cone named a table that does not exist) and its model stayed.
+    The class attribute, ``__table__.c`` and a ``Table``'s ``.c`` forms all name the real table and column,
+    and the rewritten models declare the same schema."""
+    root = _project(tmp_path / "p", """
+        from sqlalchemy import Column, ForeignKey, Integer, String, Table
+
+        from app import db
+        from app.db import Base
+
+
+        class Office(Base):
+            __tablename__ = "offices"
+            code = Column("office_code", String(8), primary_key=True)
+            serial = Column(Integer, unique=True)
+
+
+        badges = Table("badges", db.Base.metadata, Column("id", Integer, primary_key=True))
+
+
+        class Desk(Base):
+            __tablename__ = "desks"
+            id = Column(Integer, primary_key=True)
+            office_code = Column(ForeignKey(Office.code), nullable=False)
+            office_serial = Column(Integer, ForeignKey(Office.__table__.c.serial))
+            badge_id = Column(Integer, ForeignKey(badges.c.id))
+        """)
+    r = run([str(root)], Config(), use_cache=False)
+    desk = next(m for m in r.result.models if m.qualname == "app.models.Desk")
+    assert [(c.attr, c.foreign_key, c.sql_type) for c in desk.columns if c.foreign_key] == [
+        ("office_code", "offices.office_code", "String(8)"), ("office_serial", "offices.serial", "Integer"),
+        ("badge_id", "badges.id", "Integer")]
+    out, kept, differences = _rewritten_and_compared(root)
+    assert kept == {} and differences == []
+    assert ("    office_code: str = Field(max_length=8, sa_column_args=[ForeignKey(Office.code)])\n"
+            in out["app/models.py"])
+
 
 def test_a_foreign_key_column_whose_target_type_is_unknown_stays(tmp_path):
     root = _project(tmp_path / "p", """

@@ -317,7 +317,7 @@ class Planner:
             if call is None or call.kind != "call":
                 return f"declarative base {short} is not a class or a declarative_base() call of the project"
             extra = [k for k, _ in call.kwargs if k not in ("metadata", "name")]
-            return f"declarative_base({', '.join(f'{k}=' for k in extra)}) adds to {short}" if extra else None
+            return f"{call.last}({', '.join(f'{k}=' for k in extra)}) adds to {short}" if extra else None
         cls = entry[0]
         members = []
         for a in cls.attrs:
