@@ -448,7 +448,8 @@ def test_sqm307_sensitive_response_model(project):
 
 def test_sqm307_skips_names_that_hold_no_secret(project):
     """Regression: any name with ``token`` in it was a secret sent to clients (an error), pagination
-    cursors and token types included."""
+    cursors and token types included; and a secret's URL (``otp_secret_url``, which carries it) was
+    taken for an endpoint like ``token_url``."""
     r = project(tree(
         """
         from pydantic import BaseModel
@@ -460,6 +461,9 @@ def test_sqm307_skips_names_that_hold_no_secret(project):
             password_min_length: int
             OAUTH_TOKEN_ENDPOINT_AUTH_METHOD: str
             api_key: str
+            token_url: str
+            otp_secret_url: str
+            password_url: str
         """,
         models=USAGE_MODELS,
         **{"app/api.py": """
@@ -474,7 +478,8 @@ def test_sqm307_skips_names_that_hold_no_secret(project):
                 ...
             """},
     ))
-    assert codes(r, "SQM307") == [("app/schemas.py", 6, S + "Page.access_token"), ("app/schemas.py", 9, S + "Page.api_key")]
+    assert codes(r, "SQM307") == [("app/schemas.py", 6, S + "Page.access_token"), ("app/schemas.py", 9, S + "Page.api_key"),
+                                  ("app/schemas.py", 11, S + "Page.otp_secret_url")]
 
 
 def test_sqm302_leaves_alembic_s_plain_sql_alone(project):

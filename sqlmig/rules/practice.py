@@ -12,13 +12,15 @@ SENSITIVE = re.compile(
     r"(^|_)(password|passwd|pwd|secret|token|api_?key|apikey|private_key|secret_key|salt|otp_secret|ssn)(_|$)",
     re.IGNORECASE,
 )
-# names that contain such a word but hold no secret: a pagination cursor, a token's type or URL, a
-# limit or a setting about passwords
+# names that contain such a word but hold no secret: a pagination cursor, a token's type or endpoint,
+# a limit or a setting about passwords
 NOT_SECRET = re.compile(
     r"(^|_)(page|next|prev|previous|cursor|continuation|pagination|max|min|num)_tokens?(_|$)"
-    r"|(password|passwd|pwd|secret|token|api_?key|apikey)_((min|max)_)?(type|types|url|uri|endpoint|threshold|count|limit|"
+    r"|(password|passwd|pwd|secret|token|api_?key|apikey)_((min|max)_)?(type|types|threshold|count|limit|"
     r"length|size|expires|expiry|expires_at|expires_in|ttl|lifetime|kind|method|name|hint|policy|usage|budget|"
-    r"header)(_|$)",
+    r"header)(_|$)"
+    # where a token is fetched or a password is changed; a secret's URL (``otp_secret_url``) carries it
+    r"|(password|passwd|pwd|token|api_?key|apikey)_(url|uri|endpoint)(_|$)",
     re.IGNORECASE,
 )
 DBAPI = re.compile(r"cursor|dbapi|raw|(^|[._])cur$", re.IGNORECASE)
