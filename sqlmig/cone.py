@@ -10,7 +10,8 @@ cone follows each of them:
 - for a schema that no class matches by name, any module sharing two field names with it (pairing
   by fields), and for a model, such schemas elsewhere;
 - class and table names spelled in strings by the file and by the modules found so far
-  (``relationship("Item")``, ``ForeignKey("items.id")``).
+  (``relationship("Item")``, ``ForeignKey("items.id")``), a table name also being one a class's name
+  gives (``cls.__name__.lower()``, Flask-SQLAlchemy's ``user_account`` for ``UserAccount``).
 
 ``check FILES`` analyses the cone when nothing outside FILES changed since the last full run; a test
 compares the result with a full analysis for every file of every sample, fixture and generated
@@ -24,6 +25,7 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import NamedTuple
 
+from sqlmig.build_models import flask_table_name
 from sqlmig.ir import Expr, ModuleFacts
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -174,10 +176,16 @@ def cone(targets: list[str], outlines: dict[str, Outline], imports: dict[str, li
     classes: dict[str, set[str]] = defaultdict(set)
     tables: dict[str, set[str]] = defaultdict(set)
     by_stem: dict[str, set[str]] = defaultdict(set)
+    # Flask-SQLAlchemy names the table of a class without one (``UserAccount``: user_account)
+    flask = any(name.split(".", 1)[0] == "flask_sqlalchemy" for o in outlines.values() for name in o.imports)
     for path, o in outlines.items():
         for name in o.classes:
             classes[name].add(path)
             tables[name.lower()].add(path)  # a table a declared_attr names after the class (CLASS_NAMED)
+        for name in o.loose if flask else ():
+            table = flask_table_name(name)
+            if table:
+                tables[table].add(path)
         for table in o.tables:
             tables[table].add(path)
         for stem in o.stems:
