@@ -392,6 +392,30 @@ def test_only_limits_the_rewrite(tmp_path):
     assert sorted(out) == ["app/db.py", "app/other.py"]
 
 
+def test_a_later_run_reuses_the_sqlmodel_base_an_earlier_one_wrote(tmp_path):
+    """Rewriting in steps (``--only``, or once a blocker is gone) maps the later models through the
+    SQLModel base the project already has, aliased import included, instead of adding a second one."""
+    root = _project(tmp_path, SIMPLE, extra={"app/db.py": """
+        import sqlmodel as sm
+        from sqlalchemy.orm import DeclarativeBase
+
+
+        class Base(DeclarativeBase):
+            pass
+
+
+        class SQLModelBase(sm.SQLModel, registry=Base.registry):
+            \"\"\"Written by an earlier run.\"\"\"
+        """})
+    out = rewrite_tree(root)
+    assert sorted(out) == ["app/models.py"]
+    assert out["app/models.py"] == (
+        "from sqlmodel import Field\n\nfrom app.db import SQLModelBase\n\n\n"
+        "class One(SQLModelBase, table=True):\n"
+        "    __tablename__ = \"one\"\n"
+        "    id: int | None = Field(default=None, primary_key=True)\n")
+
+
 def _git(root: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
                    env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
