@@ -320,6 +320,8 @@ class ModelBuilder:
             for method in entry[0].methods:
                 if method.name == "__tablename__":
                     return _declared_tablename(method, qualname.rsplit(".", 1)[-1])
+        if self.ix.mapped.get(qualname) == "sqlmodel:SQLModel":  # SQLModel's own declared_attr
+            return self.ix.classes[qualname][0].name.lower()
         return None
 
     def _string(self, expr: Expr) -> str | None:

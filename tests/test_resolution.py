@@ -265,6 +265,38 @@ def test_sqlmodel_table_models_are_recognised(project):
     assert [s.qualname for s in r.schemas] == ["app.models.HeroBase"]
 
 
+def test_a_sqlmodel_table_without_tablename_is_named_after_its_class(project):
+    """Regression: SQLModel names such a table ``cls.__name__.lower()``; sqlmig said the table was unknown."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            import sqlmodel as sm
+            from sqlalchemy.orm import declared_attr
+
+
+            class NamedBase(sm.SQLModel):
+                @declared_attr
+                def __tablename__(cls):
+                    return cls.__name__.lower() + "s"
+
+
+            class TeamMember(sm.SQLModel, table=True):
+                id: int | None = sm.Field(default=None, primary_key=True)
+
+
+            class Hero(NamedBase, table=True):
+                id: int | None = sm.Field(default=None, primary_key=True)
+
+
+            class Villain(sm.SQLModel, table=True):
+                __tablename__ = "villains"
+                id: int | None = sm.Field(default=None, primary_key=True)
+            """,
+    })
+    assert [(m.qualname, m.table) for m in r.models] == [
+        ("app.models.Hero", "heros"), ("app.models.TeamMember", "teammember"), ("app.models.Villain", "villains")]
+
+
 def test_imperative_table_on_a_declarative_class(project):
     r = project({
         "app/__init__.py": "",
