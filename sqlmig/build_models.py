@@ -179,6 +179,25 @@ class ModelBuilder:
                 continue
             kwargs.update(dict(source.kwargs))
             positional.extend(source.args)
+        via = call_ref
+        sqlmodel_type = call_ref == "sqlmodel:Field"  # SQLModel infers the type from the annotation
+        if call_ref == "sqlmodel:Field":
+            sa_column = kwargs.get("sa_column")
+            if sa_column is not None and self.ix.ref(sa_column) in ("sqlalchemy:Column", "sqlalchemy:mapped_column"):
+                # SQLModel takes the Column as it is: its type, nullability, name and keys; the Field's
+                # default is still the object's (and so the inserted) value
+                field_default = kwargs.get("default") or kwargs.get("default_factory")
+                kwargs, positional = dict(sa_column.kwargs), list(sa_column.args)
+                if field_default is not None and "default" not in kwargs and "insert_default" not in kwargs:
+                    kwargs["default"] = field_default
+                call_ref, sqlmodel_type = "sqlalchemy:Column", False
+            else:  # SQLModel builds ``Column(type, *sa_column_args, ..., **sa_column_kwargs)``
+                extra = kwargs.get("sa_column_kwargs")
+                if extra is not None and extra.kind == "dict":
+                    kwargs.update(dict(extra.kwargs))
+                extra = kwargs.get("sa_column_args")
+                if extra is not None and extra.kind in ("list", "tuple"):
+                    positional.extend(a for a in extra.args if a.kind != "str")
         name = attr.name
         if positional and positional[0].kind == "str":
             name = positional[0].value
@@ -217,6 +236,8 @@ class ModelBuilder:
                 info["timezone"] = False
         else:
             info = {"sql_type": "", "type_name": "?"}
+        if sqlmodel_type and type_expr is None:
+            info = _sqlmodel_sizes(info, kwargs)
         if not py_type:
             py_type = SQL_TO_PY.get(info["type_name"], "Any")
             if info["type_name"] == "Enum" and type_expr is not None and type_expr.args:
@@ -260,7 +281,7 @@ class ModelBuilder:
             timezone=info.get("timezone"),
             custom_type=info.get("custom_type"),
             via={"sqlalchemy:Column": "column", "sqlalchemy:mapped_column": "mapped_column",
-                 "sqlmodel:Field": "field"}.get(call_ref, "annotation"),
+                 "sqlmodel:Field": "field"}.get(via, "annotation"),
         )
 
     def _enum_named(self, name: str) -> bool:
@@ -444,6 +465,21 @@ class ModelBuilder:
                     rel = self.relationship(fake, owner)
                     if rel is not None:
                         rels[method.name] = rel
+
+
+def _sqlmodel_sizes(info: dict, kwargs: dict[str, Expr]) -> dict:
+    """The type SQLModel infers, with the sizes its Field gives: ``max_length`` for a string
+    (``AutoString(length=n)``, a ``VARCHAR(n)``), ``max_digits``/``decimal_places`` for a Decimal."""
+    name = info.get("type_name")
+    if name == "String":
+        length = literal(kwargs.get("max_length"))
+        if isinstance(length, int) and not isinstance(length, bool):
+            return {**info, "sql_type": f"String({length})", "length": length}
+    elif name == "Numeric":
+        precision, scale = literal(kwargs.get("max_digits")), literal(kwargs.get("decimal_places"))
+        if precision is not None or scale is not None:
+            return {**info, "sql_type": f"Numeric({precision}, {scale})", "precision": precision, "scale": scale}
+    return info
 
 
 def table_arg_calls(ix: Index, table_args: Expr | None, ref: str) -> list[Expr]:

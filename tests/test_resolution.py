@@ -69,6 +69,7 @@ def test_mapped_style_with_annotated_aliases(project):
             """,
         "app/models.py": """
             from datetime import datetime
+            from datetime import datetime
             from decimal import Decimal
             from typing import Optional
             from sqlalchemy import ForeignKey, Numeric
@@ -263,6 +264,57 @@ def test_sqlmodel_table_models_are_recognised(project):
     cols = {c.attr: (c.python_type, c.nullable, c.primary_key, c.owner.rsplit(".", 1)[-1]) for c in r.models[0].columns}
     assert cols == {"id": ("int", False, True, "Hero"), "name": ("str", False, False, "HeroBase")}
     assert [s.qualname for s in r.schemas] == ["app.models.HeroBase"]
+
+
+def test_sqlmodel_field_columns_read_like_sqlmodel_builds_them(project):
+    """Regression: ``sa_column=Column(...)`` (the column as it is), ``sa_column_kwargs``,
+    ``sa_column_args``, ``max_length`` and ``max_digits``/``decimal_places`` were ignored, so a rewritten
+    project lost its lengths, renamed columns, server defaults and foreign keys, and ``Column(Text)``
+    (nullable) read as a NOT NULL string; the SQLAlchemy names ``sqlmodel`` re-exports resolve."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            from datetime import datetime
+            from decimal import Decimal
+            from typing import Optional
+
+            import sqlalchemy as sa
+            import sqlmodel as sm
+            from sqlmodel import Column, DateTime, Field, ForeignKey, SQLModel, Text, func
+
+
+            class Team(SQLModel, table=True):
+                __tablename__ = "teams"
+                id: Optional[int] = Field(default=None, primary_key=True)
+
+
+            class Hero(SQLModel, table=True):
+                __tablename__ = "heroes"
+                id: Optional[int] = Field(default=None, primary_key=True)
+                name: str = Field(max_length=50)
+                motto: str = Field(sa_column=Column(Text))
+                born: datetime = Field(sa_column=sa.Column("born_at", DateTime(timezone=True), server_default=func.now(),
+                                                      nullable=False))
+                code: str = sm.Field(max_length=8, sa_column_kwargs={"name": "hero_code", "server_default": "x"})
+                power: Decimal = Field(default=0, max_digits=10, decimal_places=2)
+                note: str = Field(max_length=20, sa_type=Text)
+                team_id: Optional[int] = Field(default=None, sa_column_args=[ForeignKey("teams.id", ondelete="CASCADE")])
+            """,
+    })
+    hero = _model(r, "app.models.Hero")
+    assert [(c.attr, c.name, c.sql_type, c.type_name, c.nullable, c.length, c.precision, c.scale, c.timezone,
+             c.server_default, c.foreign_key, c.ondelete, c.via) for c in hero.columns] == [
+        ("id", "id", "Integer", "Integer", False, None, None, None, None, None, None, None, "field"),
+        ("name", "name", "String(50)", "String", False, 50, None, None, None, None, None, None, "field"),
+        ("motto", "motto", "Text", "Text", True, None, None, None, None, None, None, None, "field"),
+        ("born", "born_at", "DateTime(timezone=True)", "DateTime", False, None, None, None, True, "func.now()",
+         None, None, "field"),
+        ("code", "hero_code", "String(8)", "String", False, 8, None, None, None, '"x"', None, None, "field"),
+        ("power", "power", "Numeric(10, 2)", "Numeric", False, None, 10, 2, None, None, None, None, "field"),
+        ("note", "note", "Text", "Text", False, None, None, None, None, None, None, None, "field"),
+        ("team_id", "team_id", "Integer", "Integer", True, None, None, None, None, None, "teams.id", "CASCADE",
+         "field"),
+    ]
 
 
 def test_a_sqlmodel_table_without_tablename_is_named_after_its_class(project):
@@ -809,6 +861,7 @@ def test_a_type_annotation_map_gives_the_columns_their_types(project):
         "app/__init__.py": "",
         "app/db.py": """
             import datetime
+            from datetime import datetime
             from decimal import Decimal
             from typing import Annotated
 
@@ -831,6 +884,7 @@ def test_a_type_annotation_map_gives_the_columns_their_types(project):
             """,
         "app/models.py": """
             import datetime
+            from datetime import datetime
             from decimal import Decimal
 
             from sqlalchemy import String
