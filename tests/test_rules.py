@@ -412,6 +412,23 @@ def test_practice_rules(project):
     ]
 
 
+def test_sqm308_exec_of_a_command_that_is_not_sql(project):
+    """Regression: every ``exec()``/``execute()`` of a built string was SQL, so an SSH client's or a
+    container's ``exec(f"rm -f {path}")`` was an SQL injection (an error)."""
+    r = project(tree("from pydantic import BaseModel\n", **{"app/remote.py": """
+        def run(ssh, container, db, conn, path, name, table):
+            ssh.exec(f"rm -f {path}")
+            ssh.exec(f"{name} --version")
+            container.execute("docker pull " + name)
+            ssh.exec(f"  SELECT * FROM {table}")
+            db.exec(f"{table}")
+            conn.execute("DELETE FROM %s" % table)
+            ssh.execute("select * from {}".format(table))
+        """}))
+    assert [(f.code, f.line) for f in r.findings if f.path == "app/remote.py"] == [
+        ("SQM308", 5), ("SQM308", 6), ("SQM308", 7), ("SQM308", 8)]
+
+
 def test_sqm307_sensitive_response_model(project):
     r = project(tree(
         """
