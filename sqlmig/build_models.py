@@ -152,12 +152,19 @@ class ModelBuilder:
         value, ann = attr.value, attr.annotation
         call = value if value is not None and value.kind == "call" else None
         call_ref = self.ix.ref(call) if call else None
+        helper = False  # ``parent_id: UUID = fk_field(...)``: a project function builds the Field
+        if sqlmodel and call_ref is not None and call_ref != "sqlmodel:Field" and ann is not None \
+                and self._project_function(call_ref):
+            inner = split_optional(ann)[0]  # not ``Optional["User"]``, ``list[Tag]``, ``Team``: relationships
+            helper = inner.kind in ("name", "attr") and self.ix.resolve(inner.ref) not in self.ix.mapped
         if sqlmodel and ann is not None and not attr.name.startswith("_") and (
-                call_ref is None or call_ref == "sqlmodel:Field") and ann.ref != "typing:ClassVar" \
+                call_ref is None or call_ref == "sqlmodel:Field" or helper) and ann.ref != "typing:ClassVar" \
                 and ann.kind != "str" and not (call is not None and call_ref is None):
             if call_ref is None:  # ``name: str`` or ``name: str = "x"`` in a SQLModel table is a column
                 call = Expr("call", "Field()", "sqlmodel:Field", (), (("default", value),) if value is not None else ())
                 call_ref = "sqlmodel:Field"
+            elif helper:  # a column, but what the function gives it is not known: the type stays unknown
+                call, call_ref = Expr("call", "Field()", "sqlmodel:Field"), "sqlmodel:Field"
         if call is not None and call_ref == "sqlalchemy:deferred" and call.args:
             call = call.args[0]
             call_ref = self.ix.ref(call)
@@ -238,6 +245,8 @@ class ModelBuilder:
             info = {"sql_type": "", "type_name": "?"}
         if sqlmodel_type and type_expr is None:
             info = _sqlmodel_sizes(info, kwargs)
+        if helper:
+            info = {"sql_type": "", "type_name": "?"}
         if not py_type:
             py_type = SQL_TO_PY.get(info["type_name"], "Any")
             if info["type_name"] == "Enum" and type_expr is not None and type_expr.args:
@@ -283,6 +292,11 @@ class ModelBuilder:
             via={"sqlalchemy:Column": "column", "sqlalchemy:mapped_column": "mapped_column",
                  "sqlmodel:Field": "field"}.get(via, "annotation"),
         )
+
+    def _project_function(self, ref: str) -> bool:
+        """Whether ``ref`` names a function defined at module level in the project."""
+        binding = self.ix.binding_of(ref)
+        return binding is not None and binding.kind == "def"
 
     def _enum_named(self, name: str) -> bool:
         if self._enum_names is None:

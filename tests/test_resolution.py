@@ -317,6 +317,49 @@ def test_sqlmodel_field_columns_read_like_sqlmodel_builds_them(project):
     ]
 
 
+def test_a_sqlmodel_field_a_project_function_builds_is_a_column(project):
+    """Regression: ``parent_id: UUID = fk_field(...)`` (a helper returning ``Field(...)``) was no column,
+    so a link table had none (zenml: 127 foreign keys). Its type is unknown; one annotated with a
+    model is a relationship."""
+    r = project({
+        "app/__init__.py": "",
+        "app/utils.py": """
+            from sqlmodel import Field, Relationship
+
+
+            def fk_field(target, nullable):
+                return Field(foreign_key=target, nullable=nullable)
+
+
+            def rel(**kwargs):
+                return Relationship(**kwargs)
+            """,
+        "app/models.py": """
+            from typing import Optional
+            from uuid import UUID
+
+            from sqlmodel import Field, SQLModel
+
+            from app.utils import fk_field, rel
+
+
+            class Node(SQLModel, table=True):
+                id: UUID = Field(primary_key=True)
+
+
+            class Edge(SQLModel, table=True):
+                parent_id: UUID = fk_field("node.id", nullable=False)
+                child_id: Optional[UUID] = fk_field("node.id", nullable=True)
+                parent: Node = rel()
+                child: Optional["Node"] = rel()
+            """,
+    })
+    edge = _model(r, "app.models.Edge")
+    assert [(c.attr, c.type_name, c.python_type, c.nullable) for c in edge.columns] == [
+        ("parent_id", "?", "UUID", False), ("child_id", "?", "UUID", True)]
+    assert [rel.attr for rel in edge.relationships] == []
+
+
 def test_a_sqlmodel_table_without_tablename_is_named_after_its_class(project):
     """Regression: SQLModel names such a table ``cls.__name__.lower()``; sqlmig said the table was unknown."""
     r = project({
