@@ -407,6 +407,11 @@ class ModelBuilder:
             for method in owner_cls.methods:
                 self._method(info, method, owner, columns, rels)
         self._constraint_keys(info, columns)
+        if "reflex:Model" in mro and "id" not in columns and not any(c.primary_key for c in columns.values()):
+            # reflex's Model declares ``id: int | None = Field(default=None, primary_key=True)``
+            columns["id"] = Column(attr="id", name="id", line=cls.line, col=cls.col, owner=qualname, sql_type="Integer",
+                                   type_name="Integer", python_type="int", nullable=False, primary_key=True,
+                                   default="None", via="field")
         info.inherited_columns = tuple(
             c for q in mapped_parents for c in self._own_columns(q) if c.attr not in columns)
         info.model = Model(

@@ -6,7 +6,7 @@ from dataclasses import fields, is_dataclass, replace
 from functools import cached_property
 
 from sqlmig.ir import Binding, ClassFact, Expr, ModuleFacts
-from sqlmig.libraries import canonical, is_library
+from sqlmig.libraries import LIBRARY_BASES, canonical, is_library
 
 DECLARATIVE_ROOTS = frozenset({"sqlalchemy:DeclarativeBase", "sqlalchemy:DeclarativeBaseNoMeta"})
 BASE_FACTORIES = frozenset({"sqlalchemy:declarative_base"})
@@ -276,7 +276,8 @@ class Index:
         self._mro[qualname] = (qualname,)  # cycle guard
         entry = self.classes.get(qualname)
         if entry is None:
-            return (qualname,)
+            self._mro[qualname] = (qualname, *LIBRARY_BASES.get(qualname, ()))
+            return self._mro[qualname]
         bases = self.base_refs(entry[0])
         seqs = [list(self.mro(b)) for b in bases] + [list(bases)]
         result = [qualname]

@@ -62,5 +62,11 @@ _KNOWN_TOPS = frozenset(
         "flask_sqlalchemy",
         "starlette",
         "ipaddress",
+        "reflex",
     }
 )
+
+# library classes that are project-like subclasses of another known one: their bases, in MRO order
+LIBRARY_BASES = {
+    "reflex:Model": ("sqlmodel:SQLModel",),  # ``class User(rx.Model, table=True)``, with an ``id`` primary key
+}

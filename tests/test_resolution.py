@@ -360,6 +360,39 @@ def test_a_sqlmodel_field_a_project_function_builds_is_a_column(project):
     assert [rel.attr for rel in edge.relationships] == []
 
 
+def test_reflex_models_are_sqlmodel_tables_with_an_id(project):
+    """Regression: ``class Customer(rx.Model, table=True)`` was nothing (reflex unknown); reflex's
+    Model is a SQLModel class giving every table an ``id`` primary key unless it declares one."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            import reflex as rx
+            from reflex import Model
+            from sqlmodel import Field
+
+
+            class Customer(rx.Model, table=True):
+                name: str
+                email: str = Field(max_length=120)
+
+
+            class Code(Model, table=True):
+                code: str = Field(primary_key=True)
+
+
+            class CustomerForm(rx.Model):
+                name: str
+            """,
+    })
+    assert [(m.qualname, m.table, m.style, [(c.attr, c.type_name, c.nullable, c.primary_key) for c in m.columns])
+            for m in r.models] == [
+        ("app.models.Code", "code", "sqlmodel", [("code", "String", False, True)]),
+        ("app.models.Customer", "customer", "sqlmodel",
+         [("id", "Integer", False, True), ("name", "String", False, False), ("email", "String", False, False)]),
+    ]
+    assert [s.qualname for s in r.schemas] == ["app.models.CustomerForm"]
+
+
 def test_a_sqlmodel_table_without_tablename_is_named_after_its_class(project):
     """Regression: SQLModel names such a table ``cls.__name__.lower()``; sqlmig said the table was unknown."""
     r = project({
