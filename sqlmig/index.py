@@ -276,7 +276,8 @@ class Index:
         self._mro[qualname] = (qualname,)  # cycle guard
         entry = self.classes.get(qualname)
         if entry is None:
-            self._mro[qualname] = (qualname, *LIBRARY_BASES.get(qualname, ()))
+            cls_arg = self._declarative_cls(qualname)  # ``Base = declarative_base(cls=CustomBase)``
+            self._mro[qualname] = (qualname, *LIBRARY_BASES.get(qualname, ()), *(self.mro(cls_arg) if cls_arg else ()))
             return self._mro[qualname]
         bases = self.base_refs(entry[0])
         seqs = [list(self.mro(b)) for b in bases] + [list(bases)]
@@ -299,6 +300,17 @@ class Index:
                     del s[0]
         self._mro[qualname] = tuple(result)
         return self._mro[qualname]
+
+    def _declarative_cls(self, qualname: str) -> str | None:
+        """The project class a ``declarative_base(cls=...)`` base named ``qualname`` derives from: its
+        table-name rule and columns are every model's, as a base class's are."""
+        if qualname not in self._declarative or is_external(qualname):
+            return None
+        binding = self.binding_of(qualname)
+        call = binding.value if binding is not None and binding.kind == "assign" else None
+        cls = call.kw("cls") if call is not None and call.kind == "call" else None
+        ref = self.resolve(cls.ref) if cls is not None and cls.kind in ("name", "attr") else None
+        return ref if ref in self.classes else None
 
     def own_attr(self, qualname: str, name: str) -> Expr | None:
         entry = self.classes.get(qualname)

@@ -425,6 +425,47 @@ def test_a_sqlmodel_table_without_tablename_is_named_after_its_class(project):
         ("app.models.Hero", "heros"), ("app.models.TeamMember", "teammember"), ("app.models.Villain", "villains")]
 
 
+def test_declarative_base_cls_gives_its_table_names_and_columns(project):
+    """Regression: with ``Base = declarative_base(cls=CustomBase)``, a model naming its table by
+    CustomBase's ``declared_attr`` was no model at all, and the others lacked CustomBase's columns."""
+    r = project({
+        "app/__init__.py": "",
+        "app/db.py": """
+            from sqlalchemy import Column, Integer
+            from sqlalchemy.orm import declarative_base, declared_attr
+
+
+            class CustomBase:
+                id = Column(Integer, primary_key=True, index=True)
+
+                @declared_attr
+                def __tablename__(cls):
+                    return cls.__name__.lower() + "s"
+
+
+            Base = declarative_base(cls=CustomBase)
+            """,
+        "app/models.py": """
+            from sqlalchemy import Column, String
+
+            from app.db import Base
+
+
+            class Item(Base):
+                title = Column(String(20))
+
+
+            class Owner(Base):
+                __tablename__ = "owner"
+                name = Column(String(20))
+            """,
+    })
+    assert [(m.qualname, m.table, m.mixins, [(c.attr, c.primary_key) for c in m.columns]) for m in r.models] == [
+        ("app.models.Item", "items", ("app.db.CustomBase",), [("title", False), ("id", True)]),
+        ("app.models.Owner", "owner", ("app.db.CustomBase",), [("name", False), ("id", True)]),
+    ]
+
+
 def test_imperative_table_on_a_declarative_class(project):
     r = project({
         "app/__init__.py": "",

@@ -1026,3 +1026,32 @@ class Tag(TagBase, table=True):
     id: int | None = Field(default=None, primary_key=True)  # surrogate key
     note: str | None = Field(sa_type=Text)  # in URLs
 '''
+
+
+def test_models_of_a_declarative_base_cls_stay(tmp_path):
+    """A ``declarative_base(cls=CustomBase)`` model, seen now that CustomBase's ``declared_attr`` names
+    its table, stays on SQLAlchemy: SQLModel classes would not inherit the table-name rule."""
+    root = _project(tmp_path, """
+        from sqlalchemy import Column, Integer, String
+
+        from app.db import Base
+
+
+        class Item(Base):
+            id = Column(Integer, primary_key=True)
+            title = Column(String(20))
+        """, extra={"app/db.py": """
+        from sqlalchemy.orm import declarative_base, declared_attr
+
+
+        class CustomBase:
+            @declared_attr
+            def __tablename__(cls):
+                return cls.__name__.lower() + "s"
+
+
+        Base = declarative_base(cls=CustomBase)
+        """})
+    r = run([str(root)], Config(), use_cache=False)
+    assert [(m.qualname, m.table) for m in r.result.models] == [("app.models.Item", "items")]
+    assert rewrite_tree(root) == {}
