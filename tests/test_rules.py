@@ -429,6 +429,25 @@ def test_sqm308_exec_of_a_command_that_is_not_sql(project):
         ("SQM308", 5), ("SQM308", 6), ("SQM308", 7), ("SQM308", 8)]
 
 
+def test_sqm302_not_on_a_driver_connection(project):
+    """Regression: ``conn = sqlite3.connect(path); conn.execute("PRAGMA ...")`` was a plain SQL string
+    without text(), but a DB-API connection takes plain SQL; a SQLAlchemy one does not."""
+    r = project(tree("from pydantic import BaseModel\n", **{"app/local.py": """
+        import sqlite3
+
+        import psycopg2
+
+
+        def setup(path, engine):
+            conn = sqlite3.connect(path)
+            conn.execute("PRAGMA journal_mode=WAL")
+            psycopg2.connect(path).cursor().execute("SELECT 1")
+            with engine.connect() as connection:
+                connection.execute("SELECT 1")
+        """}))
+    assert [(f.code, f.line) for f in r.findings if f.path == "app/local.py"] == [("SQM302", 11)]
+
+
 def test_sqm307_sensitive_response_model(project):
     r = project(tree(
         """

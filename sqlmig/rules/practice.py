@@ -68,7 +68,8 @@ def raw_sql(ctx: Context) -> None:
                     ctx.emit("SQM308", facts.path, call.line, call.col, call.scope,
                              f"SQL passed to {call.name}() built with {how}")
                 elif arg.kind == "str" and _looks_like_sql(arg.value) and not DBAPI.search(call.receiver.text) \
-                        and ctx.ix.resolve(call.receiver.ref) not in PLAIN_SQL_RECEIVERS:
+                        and ctx.ix.resolve(call.receiver.ref) not in PLAIN_SQL_RECEIVERS \
+                        and not _driver_connection(call.receiver):
                     ctx.emit("SQM302", facts.path, call.line, call.col, call.scope,
                              f"plain SQL string passed to {call.name}() without text()")
 
@@ -76,6 +77,18 @@ def raw_sql(ctx: Context) -> None:
 # receivers an ``execute()``/``exec()`` of a string not known to start like SQL is still read as SQL for
 # (``ssh.exec(f"rm -f {path}")`` or ``container.exec(...)`` run shell commands)
 DB_HANDLE = re.compile(r"(session|conn|connection|engine|cursor|db)$", re.IGNORECASE)
+
+
+# DB-API drivers: their connections and cursors take plain SQL strings by design
+DRIVERS = frozenset({"sqlite3", "aiosqlite", "psycopg", "psycopg2", "pymysql", "MySQLdb", "mysql", "apsw",
+                     "duckdb", "pyodbc", "oracledb", "cx_Oracle"})
+
+
+def _driver_connection(receiver: Expr) -> bool:
+    """``conn = sqlite3.connect(path)`` then ``conn.execute("PRAGMA ...")``: the receiver (a local
+    name stands for the value it was assigned) is a DB-API driver's connection or cursor."""
+    return any(e.kind == "call" and e.last in ("connect", "cursor") and (e.ref or "").split(".", 1)[0] in DRIVERS
+               for e in receiver.walk())
 
 
 def _literal_head(expr: Expr) -> str | None:
