@@ -153,12 +153,19 @@ class ModelBuilder:
         value, ann = attr.value, attr.annotation
         call = value if value is not None and value.kind == "call" else None
         call_ref = self.ix.ref(call) if call else None
+        helper = False  # ``parent_id: UUID = fk_field(...)``: a project function builds the Field
+        if sqlmodel and call_ref is not None and call_ref != "sqlmodel:Field" and ann is not None \
+                and self._project_function(call_ref):
+            inner = split_optional(ann)[0]  # not ``Optional["User"]``, ``list[Tag]``, ``Team``: relationships
+            helper = inner.kind in ("name", "attr") and self.ix.resolve(inner.ref) not in self.ix.mapped
         if sqlmodel and ann is not None and not attr.name.startswith("_") and (
-                call_ref is None or call_ref == "sqlmodel:Field") and ann.ref != "typing:ClassVar" \
+                call_ref is None or call_ref == "sqlmodel:Field" or helper) and ann.ref != "typing:ClassVar" \
                 and ann.kind != "str" and not (call is not None and call_ref is None):
             if call_ref is None:  # ``name: str`` or ``name: str = "x"`` in a SQLModel table is a column
                 call = Expr("call", "Field()", "sqlmodel:Field", (), (("default", value),) if value is not None else ())
                 call_ref = "sqlmodel:Field"
+            elif helper:  # a column, but what the function gives it is not known: the type stays unknown
+                call, call_ref = Expr("call", "Field()", "sqlmodel:Field"), "sqlmodel:Field"
         if call is not None and call_ref == "sqlalchemy:deferred" and call.args:
             call = call.args[0]
             call_ref = self.ix.ref(call)
@@ -180,6 +187,25 @@ class ModelBuilder:
                 continue
             kwargs.update(dict(source.kwargs))
             positional.extend(source.args)
+        via = call_ref
+        sqlmodel_type = call_ref == "sqlmodel:Field"  # SQLModel infers the type from the annotation
+        if call_ref == "sqlmodel:Field":
+            sa_column = kwargs.get("sa_column")
+            if sa_column is not None and self.ix.ref(sa_column) in ("sqlalchemy:Column", "sqlalchemy:mapped_column"):
+                # SQLModel takes the Column as it is: its type, nullability, name and keys; the Field's
+                # default is still the object's (and so the inserted) value
+                field_default = kwargs.get("default") or kwargs.get("default_factory")
+                kwargs, positional = dict(sa_column.kwargs), list(sa_column.args)
+                if field_default is not None and "default" not in kwargs and "insert_default" not in kwargs:
+                    kwargs["default"] = field_default
+                call_ref, sqlmodel_type = "sqlalchemy:Column", False
+            else:  # SQLModel builds ``Column(type, *sa_column_args, ..., **sa_column_kwargs)``
+                extra = kwargs.get("sa_column_kwargs")
+                if extra is not None and extra.kind == "dict":
+                    kwargs.update(dict(extra.kwargs))
+                extra = kwargs.get("sa_column_args")
+                if extra is not None and extra.kind in ("list", "tuple"):
+                    positional.extend(a for a in extra.args if a.kind != "str")
         name = attr.name
         if positional and positional[0].kind == "str":
             name = positional[0].value
@@ -217,6 +243,10 @@ class ModelBuilder:
             if type_name in ("DateTime", "Time"):
                 info["timezone"] = False
         else:
+            info = {"sql_type": "", "type_name": "?"}
+        if sqlmodel_type and type_expr is None:
+            info = _sqlmodel_sizes(info, kwargs)
+        if helper:
             info = {"sql_type": "", "type_name": "?"}
         if not py_type:
             py_type = SQL_TO_PY.get(info["type_name"], "Any")
@@ -261,8 +291,13 @@ class ModelBuilder:
             timezone=info.get("timezone"),
             custom_type=info.get("custom_type"),
             via={"sqlalchemy:Column": "column", "sqlalchemy:mapped_column": "mapped_column",
-                 "sqlmodel:Field": "field"}.get(call_ref, "annotation"),
+                 "sqlmodel:Field": "field"}.get(via, "annotation"),
         )
+
+    def _project_function(self, ref: str) -> bool:
+        """Whether ``ref`` names a function defined at module level in the project."""
+        binding = self.ix.binding_of(ref)
+        return binding is not None and binding.kind == "def"
 
     def _enum_named(self, name: str) -> bool:
         if self._enum_names is None:
@@ -323,6 +358,8 @@ class ModelBuilder:
                     return _declared_tablename(method, qualname.rsplit(".", 1)[-1])
         if self.ix.flask_names_table(qualname):
             return flask_table_name(qualname.rsplit(".", 1)[-1])
+        if self.ix.mapped.get(qualname) == "sqlmodel:SQLModel":  # SQLModel's own declared_attr
+            return self.ix.classes[qualname][0].name.lower()
         return None
 
     def _column_reference(self, expr: Expr) -> str | None:
@@ -414,6 +451,11 @@ class ModelBuilder:
             for method in owner_cls.methods:
                 self._method(info, method, owner, columns, rels)
         self._constraint_keys(info, columns)
+        if "reflex:Model" in mro and "id" not in columns and not any(c.primary_key for c in columns.values()):
+            # reflex's Model declares ``id: int | None = Field(default=None, primary_key=True)``
+            columns["id"] = Column(attr="id", name="id", line=cls.line, col=cls.col, owner=qualname, sql_type="Integer",
+                                   type_name="Integer", python_type="int", nullable=False, primary_key=True,
+                                   default="None", via="field")
         info.inherited_columns = tuple(
             c for q in mapped_parents for c in self._own_columns(q) if c.attr not in columns)
         info.model = Model(
@@ -506,6 +548,21 @@ def flask_table_name(class_name: str) -> str | None:
         return v3
     v2 = _FLASK2.sub(_flask2_join, class_name).lstrip("_")
     return v3 if v3 == v2 else None
+
+
+def _sqlmodel_sizes(info: dict, kwargs: dict[str, Expr]) -> dict:
+    """The type SQLModel infers, with the sizes its Field gives: ``max_length`` for a string
+    (``AutoString(length=n)``, a ``VARCHAR(n)``), ``max_digits``/``decimal_places`` for a Decimal."""
+    name = info.get("type_name")
+    if name == "String":
+        length = literal(kwargs.get("max_length"))
+        if isinstance(length, int) and not isinstance(length, bool):
+            return {**info, "sql_type": f"String({length})", "length": length}
+    elif name == "Numeric":
+        precision, scale = literal(kwargs.get("max_digits")), literal(kwargs.get("decimal_places"))
+        if precision is not None or scale is not None:
+            return {**info, "sql_type": f"Numeric({precision}, {scale})", "precision": precision, "scale": scale}
+    return info
 
 
 def table_arg_calls(ix: Index, table_args: Expr | None, ref: str) -> list[Expr]:

@@ -6,7 +6,7 @@ from dataclasses import fields, is_dataclass, replace
 from functools import cached_property
 
 from sqlmig.ir import Binding, ClassFact, Expr, ModuleFacts
-from sqlmig.libraries import canonical, is_library
+from sqlmig.libraries import LIBRARY_BASES, canonical, is_library
 
 DECLARATIVE_ROOTS = frozenset({"sqlalchemy:DeclarativeBase", "sqlalchemy:DeclarativeBaseNoMeta"})
 BASE_FACTORIES = frozenset({"sqlalchemy:declarative_base"})
@@ -276,9 +276,9 @@ class Index:
         self._mro[qualname] = (qualname,)  # cycle guard
         entry = self.classes.get(qualname)
         if entry is None:
-            mixin = self._base_class_argument(qualname)
-            if mixin is not None:  # declarative_base(cls=Mixin): the base class is a subclass of Mixin
-                self._mro[qualname] = (qualname, *(q for q in self.mro(mixin) if q != qualname))
+            mixin = self._base_class_argument(qualname)  # declarative_base(cls=Mixin): a subclass of Mixin
+            self._mro[qualname] = (qualname, *LIBRARY_BASES.get(qualname, ()),
+                                   *((q for q in self.mro(mixin) if q != qualname) if mixin else ()))
             return self._mro[qualname]
         bases = self.base_refs(entry[0])
         seqs = [list(self.mro(b)) for b in bases] + [list(bases)]

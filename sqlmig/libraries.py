@@ -23,8 +23,25 @@ def canonical(ref: str | None) -> str | None:
             return "pydantic.v1:" + rest.rsplit(".", 1)[-1]
         if top == "typing_extensions":
             top = "typing"
-        return f"{top}:{rest.rsplit('.', 1)[-1]}"
+        last = rest.rsplit(".", 1)[-1]
+        if top == "sqlmodel" and last in SQLMODEL_FROM_SQLALCHEMY:
+            top = "sqlalchemy"
+        return f"{top}:{last}"
     return ref
+
+
+# the SQLAlchemy objects ``sqlmodel`` re-exports (``from sqlmodel import Column, ForeignKey, Text``)
+SQLMODEL_FROM_SQLALCHEMY = frozenset({
+    "ARRAY", "BIGINT", "BINARY", "BLOB", "BOOLEAN", "BigInteger", "Boolean", "CHAR", "CLOB",
+    "CheckConstraint", "Column", "ColumnDefault", "Computed", "Constraint", "DATE", "DATETIME", "DDL", "DECIMAL",
+    "DOUBLE", "DOUBLE_PRECISION", "Date", "DateTime", "DefaultClause", "Double", "Enum", "FLOAT", "FetchedValue",
+    "Float", "ForeignKey", "ForeignKeyConstraint", "INT", "INTEGER", "Identity", "Index", "Integer", "Interval",
+    "JSON", "LargeBinary", "MetaData", "NCHAR", "NUMERIC", "NVARCHAR", "Numeric", "PickleType",
+    "PrimaryKeyConstraint", "REAL", "SMALLINT", "Sequence", "SmallInteger", "String", "TEXT", "TIME", "TIMESTAMP",
+    "Table", "Text", "Time", "TypeDecorator", "UUID", "Unicode", "UnicodeText", "UniqueConstraint", "Uuid",
+    "VARBINARY", "VARCHAR", "column", "create_engine", "delete", "func", "insert", "inspect", "literal",
+    "literal_column", "null", "table", "text", "update",
+})
 
 
 _KNOWN_TOPS = frozenset(
@@ -45,5 +62,11 @@ _KNOWN_TOPS = frozenset(
         "flask_sqlalchemy",
         "starlette",
         "ipaddress",
+        "reflex",
     }
 )
+
+# library classes that are project-like subclasses of another known one: their bases, in MRO order
+LIBRARY_BASES = {
+    "reflex:Model": ("sqlmodel:SQLModel",),  # ``class User(rx.Model, table=True)``, with an ``id`` primary key
+}

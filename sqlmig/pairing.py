@@ -50,11 +50,11 @@ def _cores(name: str) -> list[tuple[str, str | None, str]]:
         if current.endswith(_SUFFIX_TEXTS):  # one test for all affixes first: most names have none
             for suffix, r in SUFFIXES:
                 if current.endswith(suffix) and len(current) > len(suffix):
-                    options.append((current[: -len(suffix)], role or r, f"{how}suffix {suffix}; "))
+                    options.append((current[: -len(suffix)], _role(role, r), f"{how}suffix {suffix}; "))
         if current.startswith(_PREFIX_TEXTS):
             for prefix, r in PREFIXES:
                 if current.startswith(prefix) and len(current) > len(prefix) and current[len(prefix)].isupper():
-                    options.append((current[len(prefix):], role or r, f"{how}prefix {prefix}; "))
+                    options.append((current[len(prefix):], _role(role, r), f"{how}prefix {prefix}; "))
         # ``SHotel``-style prefix: S followed by the model name
         if len(current) > 2 and current[0] == "S" and current[1].isupper() and current[2].islower():
             options.append((current[1:], role, f"{how}prefix S; "))
@@ -64,6 +64,14 @@ def _cores(name: str) -> list[tuple[str, str | None, str]]:
                 found.append((core, r, h))
                 stack.append((core, r, h))
     return found
+
+
+def _role(outer: str | None, inner: str) -> str:
+    """The role of a name whose outer affix gave ``outer`` and an inner one ``inner``: the outer one,
+    except that the body of an update request (``TagUpdateIn``, ``UpdateUserRequest``) is an update."""
+    if outer is None or (outer == "create" and inner == "update"):
+        return inner
+    return outer
 
 
 def is_route(ix: Index, deco) -> bool:

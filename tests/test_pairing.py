@@ -242,3 +242,33 @@ def test_a_field_holding_another_schema_copies_no_column(project):
     s = "app.schemas."
     assert codes(r, "SQM101") == [("app/schemas.py", 12, s + "WidgetCreate.label")]
     assert codes(r, "SQM103") == [] and codes(r, "SQM106") == []
+
+
+def test_the_body_of_an_update_request_is_an_update(project):
+    """Regression: the outer affix set the role, so ``LabelUpdateIn`` was a create schema and its
+    optional ``name`` a false SQM103 (accepts None but the column is NOT NULL)."""
+    r = project(tree(LABELS, """
+        from typing import Optional
+
+        from pydantic import BaseModel
+
+
+        class LabelUpdateIn(BaseModel):
+            name: Optional[str] = None
+
+
+        class UpdateLabelRequest(BaseModel):
+            name: Optional[str] = None
+
+
+        class LabelCreateIn(BaseModel):
+            name: Optional[str] = None
+
+
+        class LabelUpdateOut(BaseModel):
+            id: int
+        """))
+    assert [(s, m, role) for s, m, role, _, _ in pairs(r)] == [
+        ("LabelCreateIn", "Label", "create"), ("LabelUpdateIn", "Label", "update"),
+        ("LabelUpdateOut", "Label", "read"), ("UpdateLabelRequest", "Label", "update")]
+    assert codes(r, "SQM103") == [("app/schemas.py", 15, "app.schemas.LabelCreateIn.name")]

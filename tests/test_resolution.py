@@ -69,6 +69,7 @@ def test_mapped_style_with_annotated_aliases(project):
             """,
         "app/models.py": """
             from datetime import datetime
+            from datetime import datetime
             from decimal import Decimal
             from typing import Optional
             from sqlalchemy import ForeignKey, Numeric
@@ -263,6 +264,206 @@ def test_sqlmodel_table_models_are_recognised(project):
     cols = {c.attr: (c.python_type, c.nullable, c.primary_key, c.owner.rsplit(".", 1)[-1]) for c in r.models[0].columns}
     assert cols == {"id": ("int", False, True, "Hero"), "name": ("str", False, False, "HeroBase")}
     assert [s.qualname for s in r.schemas] == ["app.models.HeroBase"]
+
+
+def test_sqlmodel_field_columns_read_like_sqlmodel_builds_them(project):
+    """Regression: ``sa_column=Column(...)`` (the column as it is), ``sa_column_kwargs``,
+    ``sa_column_args``, ``max_length`` and ``max_digits``/``decimal_places`` were ignored, so a rewritten
+    project lost its lengths, renamed columns, server defaults and foreign keys, and ``Column(Text)``
+    (nullable) read as a NOT NULL string; the SQLAlchemy names ``sqlmodel`` re-exports resolve."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            from datetime import datetime
+            from decimal import Decimal
+            from typing import Optional
+
+            import sqlalchemy as sa
+            import sqlmodel as sm
+            from sqlmodel import Column, DateTime, Field, ForeignKey, SQLModel, Text, func
+
+
+            class Team(SQLModel, table=True):
+                __tablename__ = "teams"
+                id: Optional[int] = Field(default=None, primary_key=True)
+
+
+            class Hero(SQLModel, table=True):
+                __tablename__ = "heroes"
+                id: Optional[int] = Field(default=None, primary_key=True)
+                name: str = Field(max_length=50)
+                motto: str = Field(sa_column=Column(Text))
+                born: datetime = Field(sa_column=sa.Column("born_at", DateTime(timezone=True), server_default=func.now(),
+                                                      nullable=False))
+                code: str = sm.Field(max_length=8, sa_column_kwargs={"name": "hero_code", "server_default": "x"})
+                power: Decimal = Field(default=0, max_digits=10, decimal_places=2)
+                note: str = Field(max_length=20, sa_type=Text)
+                team_id: Optional[int] = Field(default=None, sa_column_args=[ForeignKey("teams.id", ondelete="CASCADE")])
+            """,
+    })
+    hero = _model(r, "app.models.Hero")
+    assert [(c.attr, c.name, c.sql_type, c.type_name, c.nullable, c.length, c.precision, c.scale, c.timezone,
+             c.server_default, c.foreign_key, c.ondelete, c.via) for c in hero.columns] == [
+        ("id", "id", "Integer", "Integer", False, None, None, None, None, None, None, None, "field"),
+        ("name", "name", "String(50)", "String", False, 50, None, None, None, None, None, None, "field"),
+        ("motto", "motto", "Text", "Text", True, None, None, None, None, None, None, None, "field"),
+        ("born", "born_at", "DateTime(timezone=True)", "DateTime", False, None, None, None, True, "func.now()",
+         None, None, "field"),
+        ("code", "hero_code", "String(8)", "String", False, 8, None, None, None, '"x"', None, None, "field"),
+        ("power", "power", "Numeric(10, 2)", "Numeric", False, None, 10, 2, None, None, None, None, "field"),
+        ("note", "note", "Text", "Text", False, None, None, None, None, None, None, None, "field"),
+        ("team_id", "team_id", "Integer", "Integer", True, None, None, None, None, None, "teams.id", "CASCADE",
+         "field"),
+    ]
+
+
+def test_a_sqlmodel_field_a_project_function_builds_is_a_column(project):
+    """Regression: ``parent_id: UUID = fk_field(...)`` (a helper returning ``Field(...)``) was no column,
+    so a link table had none (zenml: 127 foreign keys). Its type is unknown; one annotated with a
+    model is a relationship."""
+    r = project({
+        "app/__init__.py": "",
+        "app/utils.py": """
+            from sqlmodel import Field, Relationship
+
+
+            def fk_field(target, nullable):
+                return Field(foreign_key=target, nullable=nullable)
+
+
+            def rel(**kwargs):
+                return Relationship(**kwargs)
+            """,
+        "app/models.py": """
+            from typing import Optional
+            from uuid import UUID
+
+            from sqlmodel import Field, SQLModel
+
+            from app.utils import fk_field, rel
+
+
+            class Node(SQLModel, table=True):
+                id: UUID = Field(primary_key=True)
+
+
+            class Edge(SQLModel, table=True):
+                parent_id: UUID = fk_field("node.id", nullable=False)
+                child_id: Optional[UUID] = fk_field("node.id", nullable=True)
+                parent: Node = rel()
+                child: Optional["Node"] = rel()
+            """,
+    })
+    edge = _model(r, "app.models.Edge")
+    assert [(c.attr, c.type_name, c.python_type, c.nullable) for c in edge.columns] == [
+        ("parent_id", "?", "UUID", False), ("child_id", "?", "UUID", True)]
+    assert [rel.attr for rel in edge.relationships] == []
+
+
+def test_reflex_models_are_sqlmodel_tables_with_an_id(project):
+    """Regression: ``class Customer(rx.Model, table=True)`` was nothing (reflex unknown); reflex's
+    Model is a SQLModel class giving every table an ``id`` primary key unless it declares one."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            import reflex as rx
+            from reflex import Model
+            from sqlmodel import Field
+
+
+            class Customer(rx.Model, table=True):
+                name: str
+                email: str = Field(max_length=120)
+
+
+            class Code(Model, table=True):
+                code: str = Field(primary_key=True)
+
+
+            class CustomerForm(rx.Model):
+                name: str
+            """,
+    })
+    assert [(m.qualname, m.table, m.style, [(c.attr, c.type_name, c.nullable, c.primary_key) for c in m.columns])
+            for m in r.models] == [
+        ("app.models.Code", "code", "sqlmodel", [("code", "String", False, True)]),
+        ("app.models.Customer", "customer", "sqlmodel",
+         [("id", "Integer", False, True), ("name", "String", False, False), ("email", "String", False, False)]),
+    ]
+    assert [s.qualname for s in r.schemas] == ["app.models.CustomerForm"]
+
+
+def test_a_sqlmodel_table_without_tablename_is_named_after_its_class(project):
+    """Regression: SQLModel names such a table ``cls.__name__.lower()``; sqlmig said the table was unknown."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            import sqlmodel as sm
+            from sqlalchemy.orm import declared_attr
+
+
+            class NamedBase(sm.SQLModel):
+                @declared_attr
+                def __tablename__(cls):
+                    return cls.__name__.lower() + "s"
+
+
+            class TeamMember(sm.SQLModel, table=True):
+                id: int | None = sm.Field(default=None, primary_key=True)
+
+
+            class Hero(NamedBase, table=True):
+                id: int | None = sm.Field(default=None, primary_key=True)
+
+
+            class Villain(sm.SQLModel, table=True):
+                __tablename__ = "villains"
+                id: int | None = sm.Field(default=None, primary_key=True)
+            """,
+    })
+    assert [(m.qualname, m.table) for m in r.models] == [
+        ("app.models.Hero", "heros"), ("app.models.TeamMember", "teammember"), ("app.models.Villain", "villains")]
+
+
+def test_declarative_base_cls_gives_its_table_names_and_columns(project):
+    """Regression: with ``Base = declarative_base(cls=CustomBase)``, a model naming its table by
+    CustomBase's ``declared_attr`` was no model at all, and the others lacked CustomBase's columns."""
+    r = project({
+        "app/__init__.py": "",
+        "app/db.py": """
+            from sqlalchemy import Column, Integer
+            from sqlalchemy.orm import declarative_base, declared_attr
+
+
+            class CustomBase:
+                id = Column(Integer, primary_key=True, index=True)
+
+                @declared_attr
+                def __tablename__(cls):
+                    return cls.__name__.lower() + "s"
+
+
+            Base = declarative_base(cls=CustomBase)
+            """,
+        "app/models.py": """
+            from sqlalchemy import Column, String
+
+            from app.db import Base
+
+
+            class Item(Base):
+                title = Column(String(20))
+
+
+            class Owner(Base):
+                __tablename__ = "owner"
+                name = Column(String(20))
+            """,
+    })
+    assert [(m.qualname, m.table, m.mixins, [(c.attr, c.primary_key) for c in m.columns]) for m in r.models] == [
+        ("app.models.Item", "items", ("app.db.CustomBase",), [("title", False), ("id", True)]),
+        ("app.models.Owner", "owner", ("app.db.CustomBase",), [("name", False), ("id", True)]),
+    ]
 
 
 def test_imperative_table_on_a_declarative_class(project):
@@ -777,6 +978,7 @@ def test_a_type_annotation_map_gives_the_columns_their_types(project):
         "app/__init__.py": "",
         "app/db.py": """
             import datetime
+            from datetime import datetime
             from decimal import Decimal
             from typing import Annotated
 
@@ -799,6 +1001,7 @@ def test_a_type_annotation_map_gives_the_columns_their_types(project):
             """,
         "app/models.py": """
             import datetime
+            from datetime import datetime
             from decimal import Decimal
 
             from sqlalchemy import String

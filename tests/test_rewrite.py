@@ -392,6 +392,30 @@ def test_only_limits_the_rewrite(tmp_path):
     assert sorted(out) == ["app/db.py", "app/other.py"]
 
 
+def test_a_later_run_reuses_the_sqlmodel_base_an_earlier_one_wrote(tmp_path):
+    """Rewriting in steps (``--only``, or once a blocker is gone) maps the later models through the
+    SQLModel base the project already has, aliased import included, instead of adding a second one."""
+    root = _project(tmp_path, SIMPLE, extra={"app/db.py": """
+        import sqlmodel as sm
+        from sqlalchemy.orm import DeclarativeBase
+
+
+        class Base(DeclarativeBase):
+            pass
+
+
+        class SQLModelBase(sm.SQLModel, registry=Base.registry):
+            \"\"\"Written by an earlier run.\"\"\"
+        """})
+    out = rewrite_tree(root)
+    assert sorted(out) == ["app/models.py"]
+    assert out["app/models.py"] == (
+        "from typing import Optional\n\nfrom sqlmodel import Field\n\nfrom app.db import SQLModelBase\n\n\n"
+        "class One(SQLModelBase, table=True):\n"
+        "    __tablename__ = \"one\"\n"
+        "    id: Optional[int] = Field(default=None, primary_key=True)\n")
+
+
 def _git(root: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
                    env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
@@ -1045,3 +1069,32 @@ class Tag(TagBase, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)  # surrogate key
     note: Optional[str] = Field(sa_type=Text)  # in URLs
 '''
+
+
+def test_models_of_a_declarative_base_cls_stay(tmp_path):
+    """A ``declarative_base(cls=CustomBase)`` model, seen now that CustomBase's ``declared_attr`` names
+    its table, stays on SQLAlchemy: SQLModel classes would not inherit the table-name rule."""
+    root = _project(tmp_path, """
+        from sqlalchemy import Column, Integer, String
+
+        from app.db import Base
+
+
+        class Item(Base):
+            id = Column(Integer, primary_key=True)
+            title = Column(String(20))
+        """, extra={"app/db.py": """
+        from sqlalchemy.orm import declarative_base, declared_attr
+
+
+        class CustomBase:
+            @declared_attr
+            def __tablename__(cls):
+                return cls.__name__.lower() + "s"
+
+
+        Base = declarative_base(cls=CustomBase)
+        """})
+    r = run([str(root)], Config(), use_cache=False)
+    assert [(m.qualname, m.table) for m in r.result.models] == [("app.models.Item", "items")]
+    assert rewrite_tree(root) == {}

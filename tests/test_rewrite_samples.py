@@ -141,6 +141,24 @@ def test_second_rewrite_changes_nothing(rewritten):
     assert (proc.returncode, proc.stdout) == (0, "")
 
 
+def test_the_rewritten_project_analyses_to_the_same_columns(rewritten):
+    """Regression: sqlmig read the SQLModel ``Field``s it writes without their ``max_length``,
+    ``max_digits``, ``sa_column_kwargs`` (renamed columns, server and callable defaults) and
+    ``sa_column_args`` (foreign keys with options), so a migrated project analysed differently. Only
+    the spelling of a type (``sa.String(50)``, ``String(50)``) and ``default=None`` may differ."""
+    from sqlmig.config import Config
+    from sqlmig.run import run
+
+    def columns(root: Path) -> dict:
+        result = run([str(root)], Config(), use_cache=False).result
+        return {(m.qualname, c.attr): (m.table, c.name, c.type_name, c.nullable, c.primary_key, c.index, c.unique,
+                                       None if c.default == "None" else c.default, c.server_default, c.foreign_key,
+                                       c.ondelete, c.length, c.precision, c.scale, c.timezone)
+                for m in result.models for c in m.columns}
+
+    assert columns(rewritten.root) == columns(rewritten.original)
+
+
 def test_kept_models_are_untouched(rewritten):
     """Models with blockers stay byte for byte (payroll: six of them)."""
     import ast

@@ -412,6 +412,42 @@ def test_practice_rules(project):
     ]
 
 
+def test_sqm308_exec_of_a_command_that_is_not_sql(project):
+    """Regression: every ``exec()``/``execute()`` of a built string was SQL, so an SSH client's or a
+    container's ``exec(f"rm -f {path}")`` was an SQL injection (an error)."""
+    r = project(tree("from pydantic import BaseModel\n", **{"app/remote.py": """
+        def run(ssh, container, db, conn, path, name, table):
+            ssh.exec(f"rm -f {path}")
+            ssh.exec(f"{name} --version")
+            container.execute("docker pull " + name)
+            ssh.exec(f"  SELECT * FROM {table}")
+            db.exec(f"{table}")
+            conn.execute("DELETE FROM %s" % table)
+            ssh.execute("select * from {}".format(table))
+        """}))
+    assert [(f.code, f.line) for f in r.findings if f.path == "app/remote.py"] == [
+        ("SQM308", 5), ("SQM308", 6), ("SQM308", 7), ("SQM308", 8)]
+
+
+def test_sqm302_not_on_a_driver_connection(project):
+    """Regression: ``conn = sqlite3.connect(path); conn.execute("PRAGMA ...")`` was a plain SQL string
+    without text(), but a DB-API connection takes plain SQL; a SQLAlchemy one does not."""
+    r = project(tree("from pydantic import BaseModel\n", **{"app/local.py": """
+        import sqlite3
+
+        import psycopg2
+
+
+        def setup(path, engine):
+            conn = sqlite3.connect(path)
+            conn.execute("PRAGMA journal_mode=WAL")
+            psycopg2.connect(path).cursor().execute("SELECT 1")
+            with engine.connect() as connection:
+                connection.execute("SELECT 1")
+        """}))
+    assert [(f.code, f.line) for f in r.findings if f.path == "app/local.py"] == [("SQM302", 11)]
+
+
 def test_sqm307_sensitive_response_model(project):
     r = project(tree(
         """

@@ -398,6 +398,10 @@ class Planner:
         """(module, class name) of the SQLModel base mapping through ``base``'s registry; planned once."""
         if base in cache:
             return cache[base]
+        existing = self._existing_project_base(base)
+        if existing is not None:
+            cache[base] = existing
+            return existing
         module = next(m for m in sorted(self.ix.modules, key=len, reverse=True) if base.startswith(m + "."))
         local = base[len(module) + 1:]
         head = local.split(".", 1)[0]
@@ -410,6 +414,20 @@ class Planner:
             NewClass(name, f"{imported('sqlmodel', 'SQLModel')}, registry={local}.registry", doc))
         cache[base] = (module, name)
         return cache[base]
+
+    def _existing_project_base(self, base: str) -> tuple[str, str] | None:
+        """(module, class name) of a module-level ``class X(SQLModel, registry=<base>.registry)`` with an
+        empty body (a docstring at most) the project already has, as an earlier run (``--only``, or before
+        a blocker was removed) wrote it; None if there is none. Its subclasses map exactly as a new one's."""
+        for qualname in sorted(self.ix.classes):
+            cls, facts = self.ix.classes[qualname]
+            if qualname != f"{facts.module}.{cls.name}" or cls.attrs or cls.methods or cls.decorators \
+                    or self.ix.base_refs(cls) != ("sqlmodel:SQLModel",) or len(cls.keywords) != 1:
+                continue
+            key, value = cls.keywords[0]
+            if key == "registry" and value.kind == "attr" and self.ix.ref(value) == f"{base}.registry":
+                return facts.module, cls.name
+        return None
 
     def _emit(self, migrating: list[str], plans: dict[str, ModelPlan], decls: dict[str, dict[str, Decl]],
               users: dict[str, list[str]]) -> None:

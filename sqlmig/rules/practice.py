@@ -64,13 +64,47 @@ def raw_sql(ctx: Context) -> None:
                     ctx.emit("SQM308", facts.path, call.line, call.col, call.scope, f"SQL text built with {how}")
             elif call.name in ("execute", "exec") and call.receiver is not None:
                 how = _dynamic_sql(arg)
-                if how:
+                head = (_literal_head(arg) or "").strip() if how else None
+                if how and (_looks_like_sql(head) if head else SESSIONISH.search(call.receiver.text)
+                            or DBAPI.search(call.receiver.text) or DB_HANDLE.search(call.receiver.text)):
                     ctx.emit("SQM308", facts.path, call.line, call.col, call.scope,
                              f"SQL passed to {call.name}() built with {how}")
                 elif arg.kind == "str" and _looks_like_sql(arg.value) and not DBAPI.search(call.receiver.text) \
-                        and ctx.ix.resolve(call.receiver.ref) not in PLAIN_SQL_RECEIVERS:
+                        and ctx.ix.resolve(call.receiver.ref) not in PLAIN_SQL_RECEIVERS \
+                        and not _driver_connection(call.receiver):
                     ctx.emit("SQM302", facts.path, call.line, call.col, call.scope,
                              f"plain SQL string passed to {call.name}() without text()")
+
+
+# receivers an ``execute()``/``exec()`` of a string not known to start like SQL is still read as SQL for
+# (``ssh.exec(f"rm -f {path}")`` or ``container.exec(...)`` run shell commands)
+DB_HANDLE = re.compile(r"(session|conn|connection|engine|cursor|db)$", re.IGNORECASE)
+
+
+# DB-API drivers: their connections and cursors take plain SQL strings by design
+DRIVERS = frozenset({"sqlite3", "aiosqlite", "psycopg", "psycopg2", "pymysql", "MySQLdb", "mysql", "apsw",
+                     "duckdb", "pyodbc", "oracledb", "cx_Oracle"})
+
+
+def _driver_connection(receiver: Expr) -> bool:
+    """``conn = sqlite3.connect(path)`` then ``conn.execute("PRAGMA ...")``: the receiver (a local
+    name stands for the value it was assigned) is a DB-API driver's connection or cursor."""
+    return any(e.kind == "call" and e.last in ("connect", "cursor") and (e.ref or "").split(".", 1)[0] in DRIVERS
+               for e in receiver.walk())
+
+
+def _literal_head(expr: Expr) -> str | None:
+    """The literal text a dynamically built string starts with, up to its first interpolated value."""
+    if expr.kind == "str":
+        return expr.value if isinstance(expr.value, str) else None
+    if expr.kind == "fstr":
+        m = re.match(r"[a-zA-Z]*(\"\"\"|'''|\"|')", expr.text)
+        return expr.text[m.end():].split("{", 1)[0] if m else None
+    if expr.kind == "binop" and expr.args:
+        return _literal_head(expr.args[0])
+    if expr.kind == "call" and expr.last == "format" and expr.base is not None:  # "...".format(x)
+        return _literal_head(expr.base.base) if expr.base.kind == "attr" and expr.base.base is not None else None
+    return None
 
 
 def _looks_like_sql(value) -> bool:
