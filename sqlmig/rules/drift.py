@@ -97,7 +97,8 @@ def _pair_findings(ctx: Context, pair: Pair) -> None:
         if column is not None and column.owner == f.owner:
             continue  # one declaration: the model inherits the field from the schema (a SQLModel base)
         if column is None or f.name in sinfo.nested:  # a nested schema or model is no copy of a column
-            if column is None and f.name not in relationships:
+            if column is None and f.name not in relationships and not ctx.ix.maps_through_library(pair.model):
+                # (a library's base class may declare the column: its columns are not known)
                 ctx.emit("SQM106", path, line, col, subject,
                          f"`{f.name}` has no column in {model_name}; it stays on the schema")
             continue
