@@ -300,6 +300,29 @@ def test_sqm213_sqm214_naming_convention_and_bases(project):
     assert codes(r, "SQM214") == [("app/db.py", 7, "app.db.Base"), ("app/db.py", 11, "app.db.AuditBase")]
 
 
+def test_sqm213_not_for_the_snapshot_base_of_an_alembic_revision(project):
+    """Regression: a revision script's frozen ``Base`` with a naming convention got SQM213 ("the rewrite
+    shares one MetaData"), though the rewrite never touches revisions and their classes are no models."""
+    r = project(tree("", **{"migrations/versions/0002_tokens.py": """
+        from alembic import op
+        from sqlalchemy import MetaData
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+        revision = "0002"
+        down_revision = "0001"
+
+
+        class Base(DeclarativeBase):
+            metadata = MetaData(naming_convention={"pk": "pk_%(table_name)s"})
+
+
+        class Span(Base):
+            __tablename__ = "spans"
+            id: Mapped[int] = mapped_column(primary_key=True)
+        """}))
+    assert codes(r, "SQM213") == []
+
+
 def test_sqm216_sqm217_sqm218(project):
     r = project(tree("""
         from pydantic import BaseModel, Field, field_validator, validator
