@@ -435,6 +435,30 @@ def test_practice_rules(project):
     ]
 
 
+def test_sqm303_not_for_the_rows_execute_returns(project):
+    """Regression: a loop over ``execute()`` rows of a statement built elsewhere was SQM303 when a column
+    label (``row.author``) was named like some model's relationship; the rows ``execute()`` returns
+    carry the selected columns and entities, never a relationship. Through ``scalars()`` they are objects."""
+    r = project(tree("from pydantic import BaseModel\n", models=USAGE_MODELS, **{"app/service.py": """
+        from sqlalchemy import select
+
+        from app.models import Post
+        from app.queries import counts_by_author
+
+
+        async def counts(session):
+            rows = await session.execute(counts_by_author())
+            by_author = {row.author: row.n for row in rows}
+            for row in (await session.execute(counts_by_author())).all():
+                print(row.author)
+            for post in (await session.execute(select(Post))).scalars():
+                print(post.author)
+            return by_author
+        """}))
+    assert [(f.line, f.message) for f in r.findings if f.code == "SQM303"] == [
+        (13, "post.author loads a relationship once per row")]
+
+
 def test_sqm307_sensitive_response_model(project):
     r = project(tree(
         """

@@ -23,6 +23,7 @@ NOT_SECRET = re.compile(
 )
 DBAPI = re.compile(r"cursor|dbapi|raw|(^|[._])cur$", re.IGNORECASE)
 QUERY_CALLS = frozenset({"query", "execute", "scalars", "exec"})
+ROW_TO_OBJECT_CALLS = frozenset({"query", "scalars", "exec"})  # what yields mapped objects, not rows
 EAGER_LAZY = frozenset({"selectin", "joined", "subquery", "immediate", "raise", "raise_on_sql", "noload",
                         "write_only", "dynamic"})
 LOADERS = frozenset({"selectinload", "joinedload", "subqueryload", "immediateload", "contains_eager"})
@@ -164,6 +165,8 @@ def n_plus_one(ctx: Context) -> None:
             calls = [e.last for e in source.walk() if e.kind == "call"]
             if not any(c in QUERY_CALLS for c in calls) or "text" in calls:
                 continue  # not a query, or raw SQL whose rows carry no relationships
+            if "execute" in calls and not ROW_TO_OBJECT_CALLS & set(calls):
+                continue  # Row objects: their attributes are the selected columns and entities
             queried = _queried_models(ctx, source)
             eager = " ".join(loaders.get(loop.scope, ()))
             for use in loop.uses:
