@@ -76,6 +76,28 @@ def test_sqm102_type_drift(project):
     assert codes(r, "SQM102") == [("app/schemas.py", 6, S + "PostCreate.rating")]
 
 
+def test_drift_messages_are_one_line_when_the_code_spans_several(project):
+    """Regression: a schema annotation (or a column's type, a default) written over several lines went
+    into the SQM102/SQM105 message as written, newlines and indentation included, so the one-line text
+    report broke mid-finding."""
+    r = project(tree("""
+        from typing import Optional
+
+        from pydantic import BaseModel
+
+        class PostCreate(BaseModel):
+            title: Optional[
+                int
+            ] = None
+            published: bool = (
+                True
+            )
+        """))
+    assert [(f.code, f.message) for f in r.findings if f.code in ("SQM102", "SQM105")] == [
+        ("SQM102", "`title: Optional[int]` but column Post.title is String(200) (str)"),
+        ("SQM105", "`published` defaults to True in the schema but to False in column Post.published")]
+
+
 def test_sqm103_nullability(project):
     r = project(tree("""
         from typing import Optional

@@ -51,15 +51,27 @@ def _literal(text: str | None):
         return None, False
 
 
+def _flat(text: str) -> str:
+    """An expression as written, on one line (a message is one line: ``Optional[\\n    str\\n]`` is
+    ``Optional[str]``)."""
+    if "\n" not in text:
+        return text
+    try:
+        return ast.unparse(ast.parse(text.strip(), mode="eval"))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return " ".join(text.split())
+
+
 def drifts(f: SchemaField, c: Column, role: str) -> list[tuple[str, str]]:
     """Every (code, message) by which field ``f`` differs from column ``c`` in a pair of ``role``."""
     out: list[tuple[str, str]] = []
     where = f"column {c.owner.rsplit('.', 1)[-1]}.{c.attr}"
     compatible = type_compatible(f, c)
     if compatible is False:
-        sql = c.sql_type or (c.type_name if c.type_name != "?" else "")
-        out.append(("SQM102", f"`{f.name}: {f.annotation}` but {where} is {sql} ({c.python_type})" if sql else
-                    f"`{f.name}: {f.annotation}` but {where} is {c.python_type} (its SQL type is not known statically)"))
+        sql = _flat(c.sql_type or (c.type_name if c.type_name != "?" else ""))
+        ann, py = _flat(f.annotation), _flat(c.python_type)
+        out.append(("SQM102", f"`{f.name}: {ann}` but {where} is {sql} ({py})" if sql else
+                    f"`{f.name}: {ann}` but {where} is {py} (its SQL type is not known statically)"))
     if role in ("read", "db") and not f.optional and c.nullable and not c.primary_key:
         out.append(("SQM103", f"`{f.name}` is required in a {role} schema but {where} is nullable"))
     if role == "create" and f.optional and not c.nullable and c.default is None and c.server_default is None \
@@ -82,7 +94,8 @@ def drifts(f: SchemaField, c: Column, role: str) -> list[tuple[str, str]]:
         fd, ok1 = _literal(f.default)
         cd, ok2 = _literal(c.default)
         if ok1 and ok2 and fd is not None and fd != cd:
-            out.append(("SQM105", f"`{f.name}` defaults to {f.default} in the schema but to {c.default} in {where}"))
+            out.append(("SQM105", f"`{f.name}` defaults to {_flat(f.default)} in the schema but to {_flat(c.default)} "
+                                  f"in {where}"))
     return out
 
 
