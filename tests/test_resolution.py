@@ -531,11 +531,22 @@ def test_table_names_are_exact_or_unknown(project):
 
             class Imperative(Base):
                 __table__ = Table(NAME + "_2", Base.metadata, Column("id", Integer, primary_key=True))
+
+
+            class FString(Base):
+                __tablename__ = f"{NAME}_3"
+                id = Column(Integer, primary_key=True)
+
+
+            class Computed(Base):
+                __tablename__ = f"{snake('Computed')}_4"
+                id = Column(Integer, primary_key=True)
             """,
     })
     assert {m.qualname.rsplit(".", 1)[-1]: m.table for m in r.models} == {
         "WorkPool": "workpool", "WorkQueue": "workqueues", "WorkItem": "t_workitem", "WorkStep": None,
-        "WorkLog": None, "WorkNote": None, "Constant": "constants", "Imperative": None}
+        "WorkLog": None, "WorkNote": None, "Constant": "constants", "Imperative": "constants_2",
+        "FString": "constants_3", "Computed": None}
 
 
 def test_columns_declared_on_the_declarative_base_are_every_models(project):
