@@ -577,6 +577,21 @@ def test_sqm309_index_in_table_args(project):
     assert codes(r, "SQM309") == []
 
 
+def test_sqm309_an_index_named_by_a_constant_leads_with_its_first_column(project):
+    """Regression (Home Assistant's recorder): ``Index(IX_NAME, "author_id", "title")`` names the index
+    with a constant; that name was taken for the leading column, so the foreign key it indexes was
+    SQM309. The first argument of ``Index`` is its name whatever it is; an index leading with an
+    expression (``text("title DESC")``) covers no column."""
+    models = POST_MODEL.replace(", index=True", "").replace(
+        "from sqlalchemy import", "from sqlalchemy import Index, text,").replace(
+        "class Post(Base):", 'IX_AUTHOR = "ix_posts_author_title"\n\n\nclass Post(Base):')
+    covered = models + '    __table_args__ = (Index(IX_AUTHOR, "author_id", "title"),)\n'
+    assert codes(project(tree("from pydantic import BaseModel\n", models=covered)), "SQM309") == []
+    led_by_text = models + '    __table_args__ = (Index("ix_posts_title", text("title DESC"), "author_id"),)\n'
+    assert codes(project(tree("from pydantic import BaseModel\n", models=led_by_text)), "SQM309") == [
+        ("app/models.py", 16, "app.models.Post.author_id")]
+
+
 def test_sqm306_alembic_env(project):
     files = tree("from pydantic import BaseModel\n")
     files["migrations/env.py"] = """

@@ -207,10 +207,10 @@ def unindexed_fk(ctx: Context) -> None:
         if info.table_args is not None:
             for e in info.table_args.walk():
                 if e.kind == "call" and e.last in ("Index", "UniqueConstraint", "PrimaryKeyConstraint"):
-                    first = [a for a in e.args if a.kind in ("str", "attr", "name")]
-                    skip = 1 if e.last == "Index" and first and first[0].kind == "str" else 0
-                    if len(first) > skip:
-                        lead = first[skip]
+                    # Index(name, *columns): its first argument is the name, a string or not
+                    columns = e.args[1:] if e.last == "Index" else e.args
+                    lead = columns[0] if columns else None
+                    if lead is not None and lead.kind in ("str", "attr", "name"):
                         indexed.add(str(lead.value) if lead.kind == "str" else lead.text.rsplit(".", 1)[-1])
         for c in info.model.columns:
             if c.foreign_key and not (c.index or c.primary_key or c.unique) and c.attr not in indexed \
