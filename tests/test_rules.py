@@ -76,6 +76,29 @@ def test_sqm102_type_drift(project):
     assert codes(r, "SQM102") == [("app/schemas.py", 6, S + "PostCreate.rating")]
 
 
+def test_sqm102_a_union_none_of_whose_types_is_the_column_s(project):
+    """Regression: ``Union[int, bytes]`` (or ``int | bytes``) against a String column was "duplicates
+    column" (SQM101), counted as a line the migration removes: a union's family was unknown. A union
+    whose every type is known and none is the column's drifts; one that includes it cannot be told."""
+    r = project(tree("""
+        from typing import Optional, Union
+
+        from pydantic import BaseModel
+
+        class PostCreate(BaseModel):
+            title: Optional[Union[int, bytes]] = None
+            body: int | bytes | None = None
+
+        class PostUpdate(BaseModel):
+            title: Union[str, int, None] = None
+            body: Union[int, "Markup"] = None
+        """))
+    assert codes(r, "SQM102") == [("app/schemas.py", 6, S + "PostCreate.title"),
+                                  ("app/schemas.py", 7, S + "PostCreate.body")]
+    assert [f.message for f in r.findings if f.code == "SQM102"][0] == (
+        "`title: Optional[Union[int, bytes]]` but column Post.title is String(200) (str)")
+
+
 def test_drift_messages_are_one_line_when_the_code_spans_several(project):
     """Regression: a schema annotation (or a column's type, a default) written over several lines went
     into the SQM102/SQM105 message as written, newlines and indentation included, so the one-line text

@@ -6,7 +6,7 @@ import ast
 
 from sqlmig.ir import Column, Pair, SchemaField
 from sqlmig.rules import Context, check
-from sqlmig.types import family
+from sqlmig.types import family, union_families
 
 JSONISH = frozenset({"JSON", "JSONB", "ARRAY", "PickleType"})
 
@@ -33,6 +33,9 @@ def type_compatible(field: SchemaField, column: Column) -> bool | None:
     if column.type_name in JSONISH or column.custom_type:
         return None
     f_fam, c_fam = family(field.python_type), family(column.python_type)
+    if c_fam is not None and f_fam is None:
+        members = union_families(field.python_type)  # a union none of whose types is the column's differs
+        return False if members is not None and c_fam not in members else None
     if f_fam is None or c_fam is None:
         return None
     return f_fam == c_fam
