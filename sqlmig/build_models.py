@@ -218,8 +218,9 @@ class ModelBuilder:
             ref = self.ix.ref(arg)
             if arg.kind == "call" and ref == "sqlalchemy:ForeignKey":
                 target = arg.args[0] if arg.args else arg.kw("column")
-                fk_target = target.value if target is not None and target.kind == "str" else (
-                    self._column_reference(target) or target.text if target is not None else None)
+                module = self.ix.classes[owner][1].module if owner in self.ix.classes else None
+                fk_target = (self._string(target, module) or self._column_reference(target) or target.text
+                             if target is not None else None)  # else the code as written
                 fk_ondelete = literal(arg.kw("ondelete"))
             elif type_expr is None and (arg.last not in NOT_TYPES):
                 type_expr = arg
@@ -347,11 +348,11 @@ class ModelBuilder:
             own = q == qualname
             for attr in entry[0].attrs:
                 if attr.name == "__tablename__" and (own or q not in self.ix.mapped) and attr.value is not None:
-                    return self._string(attr.value)
+                    return self._string(attr.value, entry[1].module)
                 if attr.name == "__table__" and own and attr.value is not None:
                     table = attr.value
                     if table.kind == "call" and self.ix.ref(table) == "sqlalchemy:Table" and table.args:
-                        return self._string(table.args[0])
+                        return self._string(table.args[0], entry[1].module)
                     return None
             for method in entry[0].methods:
                 if method.name == "__tablename__":
@@ -403,8 +404,9 @@ class ModelBuilder:
             return f"{table}.{name}" if table else None
         return None
 
-    def _string(self, expr: Expr) -> str | None:
-        """A string literal, or a name bound at module level to one."""
+    def _string(self, expr: Expr, module: str | None = None) -> str | None:
+        """A string literal, a name bound at module level to one, or ``+`` and (in ``module``) f-strings
+        of those: ``f"{TABLE_META}.id"``."""
         if expr.kind == "str":
             return expr.value
         if expr.kind in ("name", "attr"):
@@ -412,7 +414,35 @@ class ModelBuilder:
             if binding is not None and binding.kind == "assign" and binding.value is not None \
                     and binding.value.kind == "str":
                 return binding.value.value
+        if expr.kind == "binop" and expr.value == "Add" and len(expr.args) == 2:
+            left, right = (self._string(a, module) for a in expr.args)
+            return left + right if left is not None and right is not None else None
+        if expr.kind == "fstr" and module is not None:
+            return self._fstring(expr.text, module)
         return None
+
+    def _fstring(self, text: str, module: str) -> str | None:
+        """An f-string whose every placeholder is a plain name bound to a string (``f"{T}.id"``), or None."""
+        try:
+            node = ast.parse(text.strip(), mode="eval").body
+        except SyntaxError:
+            return None
+        if not isinstance(node, ast.JoinedStr):
+            return None
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                parts.append(value.value)
+                continue
+            if not (isinstance(value, ast.FormattedValue) and isinstance(value.value, ast.Name)
+                    and value.format_spec is None and value.conversion in (-1, ord("s"))):
+                return None
+            name = value.value.id
+            part = self._string(Expr("name", name, f"{module}.{name}"))
+            if part is None:
+                return None
+            parts.append(part)
+        return "".join(parts)
 
     def build(self, qualname: str) -> ModelInfo:
         cls, facts = self.ix.classes[qualname]

@@ -13,6 +13,8 @@ BASE_FACTORIES = frozenset({"sqlalchemy:declarative_base"})
 SCHEMA_ROOTS = frozenset({"pydantic:BaseModel", "pydantic.v1:BaseModel"})
 NOT_SCHEMAS = frozenset({"pydantic_settings:BaseSettings", "pydantic:BaseSettings", "pydantic.v1:BaseSettings",
                          "pydantic:RootModel"})
+# what maps a column or a relationship in a class body
+MAPPING_CALLS = frozenset({"sqlalchemy:Column", "sqlalchemy:mapped_column", "sqlalchemy:relationship"})
 TYPE_ROOTS = frozenset({"sqlalchemy:TypeDecorator", "sqlalchemy:UserDefinedType", "sqlalchemy:TypeEngine"})
 
 
@@ -392,11 +394,11 @@ class Index:
         if self.is_sqlmodel_table(qualname):
             return "sqlmodel:SQLModel"
         base = self.declarative_base_of(qualname)
+        abstract = self.own_attr(qualname, "__abstract__")
         if base is None:
             if any(d.last in ("mapped", "mapped_as_dataclass") for d in cls.decorators) and self._has_table(qualname):
                 return "<registry>"
-            return None
-        abstract = self.own_attr(qualname, "__abstract__")
+            return self._library_base(qualname) if abstract is None or abstract.value is not True else None
         if abstract is not None and abstract.value is True:
             return None
         if self._has_table(qualname):
@@ -424,6 +426,32 @@ class Index:
             return True
         return any(a.value is not None and a.value.kind == "call" and any(
             k == "primary_key" and v.value is True for k, v in a.value.kwargs) for a in cls.attrs)
+
+    def _library_base(self, qualname: str) -> str | None:
+        """The base class from a library sqlmig does not read (``advanced_alchemy.base.UUIDBase``) that
+        ``qualname`` maps through, when the class maps columns of its own (``Mapped[...]``,
+        ``mapped_column``, ``Column``, ``relationship``) and either names its table or has no project
+        subclass (a class with subclasses and no table is a mixin or an abstract base)."""
+        mro = self.mro(qualname)
+        library = next((q for q in mro[1:] if q not in self.classes and not is_external(q)), None)
+        if library is None:
+            return None
+        own = self.classes[qualname][0].attrs
+        if not any(a.name in ("__tablename__", "__table__") for a in own) and self.subclasses.get(qualname):
+            return None
+        for q in mro:
+            entry = self.classes.get(q)
+            for attr in entry[0].attrs if entry is not None else ():
+                if (attr.annotation is not None and attr.annotation.ref == "sqlalchemy:Mapped") or (
+                        attr.value is not None and attr.value.kind == "call" and self.ref(attr.value) in MAPPING_CALLS):
+                    return library
+        return None
+
+    def maps_through_library(self, qualname: str) -> bool:
+        """Whether the mapped class ``qualname`` maps through a base class of a library sqlmig does not
+        read, whose columns (and table name) are not known."""
+        base = self.mapped.get(qualname)
+        return bool(base) and base != "<registry>" and not is_external(base) and not self.in_project(base)
 
     def _has_table(self, qualname: str) -> bool:
         """Own ``__tablename__``/``__table__`` (not ``None``), or a ``declared_attr`` one up the MRO."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 from sqlmig.ir import Expr
 
 # SQLAlchemy type class -> the Python type its values have
@@ -98,3 +100,44 @@ def split_optional(expr: Expr) -> tuple[Expr, bool]:
 
 def family(name: str) -> str | None:
     return FAMILY.get(name)
+
+
+def union_families(name: str) -> frozenset[str] | None:
+    """The families of a ``Union[...]`` or ``A | B`` annotation whose every member (``None`` aside) is a
+    plain name with a family; None for anything else."""
+    if "Union[" not in name and "|" not in name:
+        return None
+    try:
+        node = ast.parse(name.strip(), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    members: list[ast.expr] = []
+
+    def collect(n: ast.expr) -> None:
+        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.BitOr):
+            collect(n.left)
+            collect(n.right)
+        elif isinstance(n, ast.Subscript) and _last(n.value) == "Union":
+            for e in n.slice.elts if isinstance(n.slice, ast.Tuple) else [n.slice]:
+                collect(e)
+        else:
+            members.append(n)
+
+    collect(node)
+    found = set()
+    for m in members:
+        if isinstance(m, ast.Constant) and m.value is None:
+            continue
+        fam = FAMILY.get(_last(m) or "")
+        if fam is None:
+            return None
+        found.add(fam)
+    return frozenset(found) or None
+
+
+def _last(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from sqlmig.report.json import render
+from sqlmig.rewrite.apply import compute
 
 
 def _model(r, qualname):
@@ -731,11 +732,22 @@ def test_table_names_are_exact_or_unknown(project):
 
             class Imperative(Base):
                 __table__ = Table(NAME + "_2", Base.metadata, Column("id", Integer, primary_key=True))
+
+
+            class FString(Base):
+                __tablename__ = f"{NAME}_3"
+                id = Column(Integer, primary_key=True)
+
+
+            class Computed(Base):
+                __tablename__ = f"{snake('Computed')}_4"
+                id = Column(Integer, primary_key=True)
             """,
     })
     assert {m.qualname.rsplit(".", 1)[-1]: m.table for m in r.models} == {
         "WorkPool": "workpool", "WorkQueue": "workqueues", "WorkItem": "t_workitem", "WorkStep": None,
-        "WorkLog": None, "WorkNote": None, "Constant": "constants", "Imperative": None}
+        "WorkLog": None, "WorkNote": None, "Constant": "constants", "Imperative": "constants_2",
+        "FString": "constants_3", "Computed": None}
 
 
 def test_columns_declared_on_the_declarative_base_are_every_models(project):
@@ -790,6 +802,77 @@ def test_columns_declared_on_the_declarative_base_are_every_models(project):
         ("SQM101", "app.schemas.WorkPoolOut.id"), ("SQM101", "app.schemas.WorkPoolOut.name"),
         ("SQM107", "app.models.WorkQueue"), ("SQM209", "app.models.WorkPool"), ("SQM209", "app.models.WorkQueue")]
     assert [m["table"] for m in json.loads(render(r))["models"]] == [None, None]
+
+
+def test_models_on_a_base_class_from_a_library_sqlmig_does_not_read(project, tmp_path):
+    """Regression: models subclassing a base an installed library declares (``UUIDAuditBase`` of
+    advanced-alchemy) were not found at all (0 models). A class that maps columns and reaches a base
+    class of an unknown library is a model mapped through it, unless it is abstract, or has no table of
+    its own and project subclasses (a mixin); the base's columns are unknown, so a schema field without
+    a known column is no SQM106, and the rewrite keeps the models."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            import datetime
+
+            from acme_orm.base import BigIntBase, UUIDAuditBase, UUIDBase
+            from acme_orm.mixins import AuditColumns
+            from acme_orm.settings import Settings
+            from sqlalchemy import ForeignKey, String
+            from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+
+            class Author(UUIDAuditBase):
+                __tablename__ = "authors"
+                name: Mapped[str] = mapped_column(String(100))
+                dob: Mapped[datetime.date | None]
+
+
+            class Book(UUIDBase):
+                title: Mapped[str] = mapped_column(String(250))
+                author_id = mapped_column(ForeignKey("authors.id"))
+                author = relationship(Author)
+
+
+            class Abstract(BigIntBase):
+                __abstract__ = True
+                note: Mapped[str | None]
+
+
+            class Stamped(AuditColumns):
+                deleted_at: Mapped[datetime.datetime | None]
+
+
+            class Tag(Abstract, Stamped):
+                __tablename__ = "tags"
+                name: Mapped[str] = mapped_column(String(50), unique=True)
+
+
+            class AppSettings(Settings):
+                debug: bool = False
+            """,
+        "app/schemas.py": """
+            import uuid
+
+            from pydantic import BaseModel
+
+
+            class AuthorRead(BaseModel):
+                id: uuid.UUID
+                name: str
+            """,
+    })
+    assert _bases(r) == [("app.models.Author", "acme_orm.base.UUIDAuditBase"),
+                         ("app.models.Book", "acme_orm.base.UUIDBase"),
+                         ("app.models.Tag", "acme_orm.base.BigIntBase")]
+    assert [(m.table, [c.attr for c in m.columns]) for m in r.models] == [
+        ("authors", ["name", "dob"]), (None, ["title", "author_id"]), ("tags", ["name", "note", "deleted_at"])]
+    assert sorted((f.code, f.subject) for f in r.findings if f.code in ("SQM101", "SQM106")) == [
+        ("SQM101", "app.schemas.AuthorRead.name")]
+    out = compute(tmp_path, r, None)
+    assert out.changes == [] and [(m.qualname, m.status) for m in out.plan.models] == [
+        ("app.models.Author", "keep"), ("app.models.Book", "keep"), ("app.models.Tag", "keep")]
+    assert all("its declarative base is not defined in the project" in m.reasons for m in out.plan.models)
 # --------------------------------------------------------------------------- star imports
 
 _BASE = """\

@@ -836,6 +836,42 @@ def test_a_foreign_key_given_as_a_column_object_names_its_table(tmp_path):
             in out["app/models.py"])
 
 
+def test_a_foreign_key_target_built_from_module_constants_is_known(tmp_path):
+    """Regression: ``ForeignKey(f"{TABLE_META}.id")`` (and ``TABLE_META + ".id"``) was taken as the code
+    text, not the table it names: the target's type was unknown, so the model stayed, and SQM309 printed
+    the code. Names bound to strings, ``+`` and f-strings of them evaluate; the rewrite keeps the code."""
+    root = _project(tmp_path / "p", """
+        from sqlalchemy import ForeignKey, String
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        from app.db import Base
+
+        TABLE_META = "meta"
+
+
+        class Meta(Base):
+            __tablename__ = TABLE_META
+            code: Mapped[str] = mapped_column(String(8), primary_key=True)
+
+
+        class Stat(Base):
+            __tablename__ = "stats"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            meta_code: Mapped[str | None] = mapped_column(ForeignKey(f"{TABLE_META}.code", ondelete="CASCADE"))
+            other_code = mapped_column(ForeignKey(TABLE_META + ".code"), index=True)
+        """)
+    r = run([str(root)], Config(), use_cache=False)
+    stat = next(m for m in r.result.models if m.qualname == "app.models.Stat")
+    assert [(c.attr, c.sql_type, c.foreign_key) for c in stat.columns] == [
+        ("id", "Integer", None), ("meta_code", "String(8)", "meta.code"), ("other_code", "String(8)", "meta.code")]
+    assert [f.message for f in r.result.findings if f.code == "SQM309"] == [
+        "foreign key meta_code -> meta.code has no index"]
+    out, kept, differences = _rewritten_and_compared(root)
+    assert kept == {} and differences == []
+    assert ('    meta_code: str | None = Field(max_length=8, sa_column_args=[ForeignKey(f"{TABLE_META}.code", '
+            'ondelete="CASCADE")])\n') in out["app/models.py"]
+
+
 def test_a_foreign_key_column_whose_target_type_is_unknown_stays(tmp_path):
     root = _project(tmp_path / "p", """
         from sqlalchemy import Column, ForeignKey, Integer, String, Table

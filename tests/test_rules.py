@@ -76,6 +76,51 @@ def test_sqm102_type_drift(project):
     assert codes(r, "SQM102") == [("app/schemas.py", 6, S + "PostCreate.rating")]
 
 
+def test_sqm102_a_union_none_of_whose_types_is_the_column_s(project):
+    """Regression: ``Union[int, bytes]`` (or ``int | bytes``) against a String column was "duplicates
+    column" (SQM101), counted as a line the migration removes: a union's family was unknown. A union
+    whose every type is known and none is the column's drifts; one that includes it cannot be told."""
+    r = project(tree("""
+        from typing import Optional, Union
+
+        from pydantic import BaseModel
+
+        class PostCreate(BaseModel):
+            title: Optional[Union[int, bytes]] = None
+            body: int | bytes | None = None
+
+        class PostUpdate(BaseModel):
+            title: Union[str, int, None] = None
+            body: Union[int, "Markup"] = None
+        """))
+    assert codes(r, "SQM102") == [("app/schemas.py", 6, S + "PostCreate.title"),
+                                  ("app/schemas.py", 7, S + "PostCreate.body")]
+    assert [f.message for f in r.findings if f.code == "SQM102"][0] == (
+        "`title: Optional[Union[int, bytes]]` but column Post.title is String(200) (str)")
+
+
+def test_drift_messages_are_one_line_when_the_code_spans_several(project):
+    """Regression: a schema annotation (or a column's type, a default) written over several lines went
+    into the SQM102/SQM105 message as written, newlines and indentation included, so the one-line text
+    report broke mid-finding."""
+    r = project(tree("""
+        from typing import Optional
+
+        from pydantic import BaseModel
+
+        class PostCreate(BaseModel):
+            title: Optional[
+                int
+            ] = None
+            published: bool = (
+                True
+            )
+        """))
+    assert [(f.code, f.message) for f in r.findings if f.code in ("SQM102", "SQM105")] == [
+        ("SQM102", "`title: Optional[int]` but column Post.title is String(200) (str)"),
+        ("SQM105", "`published` defaults to True in the schema but to False in column Post.published")]
+
+
 def test_sqm103_nullability(project):
     r = project(tree("""
         from typing import Optional
@@ -300,6 +345,29 @@ def test_sqm213_sqm214_naming_convention_and_bases(project):
     assert codes(r, "SQM214") == [("app/db.py", 7, "app.db.Base"), ("app/db.py", 11, "app.db.AuditBase")]
 
 
+def test_sqm213_not_for_the_snapshot_base_of_an_alembic_revision(project):
+    """Regression: a revision script's frozen ``Base`` with a naming convention got SQM213 ("the rewrite
+    shares one MetaData"), though the rewrite never touches revisions and their classes are no models."""
+    r = project(tree("", **{"migrations/versions/0002_tokens.py": """
+        from alembic import op
+        from sqlalchemy import MetaData
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+        revision = "0002"
+        down_revision = "0001"
+
+
+        class Base(DeclarativeBase):
+            metadata = MetaData(naming_convention={"pk": "pk_%(table_name)s"})
+
+
+        class Span(Base):
+            __tablename__ = "spans"
+            id: Mapped[int] = mapped_column(primary_key=True)
+        """}))
+    assert codes(r, "SQM213") == []
+
+
 def test_sqm216_sqm217_sqm218(project):
     r = project(tree("""
         from pydantic import BaseModel, Field, field_validator, validator
@@ -448,6 +516,30 @@ def test_sqm302_not_on_a_driver_connection(project):
     assert [(f.code, f.line) for f in r.findings if f.path == "app/local.py"] == [("SQM302", 11)]
 
 
+def test_sqm303_not_for_the_rows_execute_returns(project):
+    """Regression: a loop over ``execute()`` rows of a statement built elsewhere was SQM303 when a column
+    label (``row.author``) was named like some model's relationship; the rows ``execute()`` returns
+    carry the selected columns and entities, never a relationship. Through ``scalars()`` they are objects."""
+    r = project(tree("from pydantic import BaseModel\n", models=USAGE_MODELS, **{"app/service.py": """
+        from sqlalchemy import select
+
+        from app.models import Post
+        from app.queries import counts_by_author
+
+
+        async def counts(session):
+            rows = await session.execute(counts_by_author())
+            by_author = {row.author: row.n for row in rows}
+            for row in (await session.execute(counts_by_author())).all():
+                print(row.author)
+            for post in (await session.execute(select(Post))).scalars():
+                print(post.author)
+            return by_author
+        """}))
+    assert [(f.line, f.message) for f in r.findings if f.code == "SQM303"] == [
+        (13, "post.author loads a relationship once per row")]
+
+
 def test_sqm307_sensitive_response_model(project):
     r = project(tree(
         """
@@ -547,6 +639,21 @@ def test_sqm309_index_in_table_args(project):
         '    __table_args__ = (Index("ix_posts_author", "author_id"),)\n'
     r = project(tree("from pydantic import BaseModel\n", models=models))
     assert codes(r, "SQM309") == []
+
+
+def test_sqm309_an_index_named_by_a_constant_leads_with_its_first_column(project):
+    """Regression (Home Assistant's recorder): ``Index(IX_NAME, "author_id", "title")`` names the index
+    with a constant; that name was taken for the leading column, so the foreign key it indexes was
+    SQM309. The first argument of ``Index`` is its name whatever it is; an index leading with an
+    expression (``text("title DESC")``) covers no column."""
+    models = POST_MODEL.replace(", index=True", "").replace(
+        "from sqlalchemy import", "from sqlalchemy import Index, text,").replace(
+        "class Post(Base):", 'IX_AUTHOR = "ix_posts_author_title"\n\n\nclass Post(Base):')
+    covered = models + '    __table_args__ = (Index(IX_AUTHOR, "author_id", "title"),)\n'
+    assert codes(project(tree("from pydantic import BaseModel\n", models=covered)), "SQM309") == []
+    led_by_text = models + '    __table_args__ = (Index("ix_posts_title", text("title DESC"), "author_id"),)\n'
+    assert codes(project(tree("from pydantic import BaseModel\n", models=led_by_text)), "SQM309") == [
+        ("app/models.py", 16, "app.models.Post.author_id")]
 
 
 def test_sqm306_alembic_env(project):

@@ -63,6 +63,8 @@ def metadata_and_bases(ctx: Context) -> None:
     if not ctx.models:
         return
     for facts in ctx.ix.modules.values():
+        if facts.module in ctx.ix.revisions:
+            continue  # a revision's snapshot models and their MetaData are history; the rewrite leaves them
         places = [(b, f"{facts.module}.{b.name}") for b in facts.bindings]
         places += [(a, f"{cls.qualname}.{a.name}") for cls in facts.classes for a in cls.attrs]
         for where, subject in places:

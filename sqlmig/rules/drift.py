@@ -6,7 +6,7 @@ import ast
 
 from sqlmig.ir import Column, Pair, SchemaField
 from sqlmig.rules import Context, check
-from sqlmig.types import family
+from sqlmig.types import family, union_families
 
 JSONISH = frozenset({"JSON", "JSONB", "ARRAY", "PickleType"})
 
@@ -33,6 +33,9 @@ def type_compatible(field: SchemaField, column: Column) -> bool | None:
     if column.type_name in JSONISH or column.custom_type:
         return None
     f_fam, c_fam = family(field.python_type), family(column.python_type)
+    if c_fam is not None and f_fam is None:
+        members = union_families(field.python_type)  # a union none of whose types is the column's differs
+        return False if members is not None and c_fam not in members else None
     if f_fam is None or c_fam is None:
         return None
     return f_fam == c_fam
@@ -51,15 +54,27 @@ def _literal(text: str | None):
         return None, False
 
 
+def _flat(text: str) -> str:
+    """An expression as written, on one line (a message is one line: ``Optional[\\n    str\\n]`` is
+    ``Optional[str]``)."""
+    if "\n" not in text:
+        return text
+    try:
+        return ast.unparse(ast.parse(text.strip(), mode="eval"))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return " ".join(text.split())
+
+
 def drifts(f: SchemaField, c: Column, role: str) -> list[tuple[str, str]]:
     """Every (code, message) by which field ``f`` differs from column ``c`` in a pair of ``role``."""
     out: list[tuple[str, str]] = []
     where = f"column {c.owner.rsplit('.', 1)[-1]}.{c.attr}"
     compatible = type_compatible(f, c)
     if compatible is False:
-        sql = c.sql_type or (c.type_name if c.type_name != "?" else "")
-        out.append(("SQM102", f"`{f.name}: {f.annotation}` but {where} is {sql} ({c.python_type})" if sql else
-                    f"`{f.name}: {f.annotation}` but {where} is {c.python_type} (its SQL type is not known statically)"))
+        sql = _flat(c.sql_type or (c.type_name if c.type_name != "?" else ""))
+        ann, py = _flat(f.annotation), _flat(c.python_type)
+        out.append(("SQM102", f"`{f.name}: {ann}` but {where} is {sql} ({py})" if sql else
+                    f"`{f.name}: {ann}` but {where} is {py} (its SQL type is not known statically)"))
     if role in ("read", "db") and not f.optional and c.nullable and not c.primary_key:
         out.append(("SQM103", f"`{f.name}` is required in a {role} schema but {where} is nullable"))
     if role == "create" and f.optional and not c.nullable and c.default is None and c.server_default is None \
@@ -82,7 +97,8 @@ def drifts(f: SchemaField, c: Column, role: str) -> list[tuple[str, str]]:
         fd, ok1 = _literal(f.default)
         cd, ok2 = _literal(c.default)
         if ok1 and ok2 and fd is not None and fd != cd:
-            out.append(("SQM105", f"`{f.name}` defaults to {f.default} in the schema but to {c.default} in {where}"))
+            out.append(("SQM105", f"`{f.name}` defaults to {_flat(f.default)} in the schema but to {_flat(c.default)} "
+                                  f"in {where}"))
     return out
 
 
@@ -97,7 +113,8 @@ def _pair_findings(ctx: Context, pair: Pair) -> None:
         if column is not None and column.owner == f.owner:
             continue  # one declaration: the model inherits the field from the schema (a SQLModel base)
         if column is None or f.name in sinfo.nested:  # a nested schema or model is no copy of a column
-            if column is None and f.name not in relationships:
+            if column is None and f.name not in relationships and not ctx.ix.maps_through_library(pair.model):
+                # (a library's base class may declare the column: its columns are not known)
                 ctx.emit("SQM106", path, line, col, subject,
                          f"`{f.name}` has no column in {model_name}; it stays on the schema")
             continue

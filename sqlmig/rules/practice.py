@@ -25,6 +25,7 @@ NOT_SECRET = re.compile(
 )
 DBAPI = re.compile(r"cursor|dbapi|raw|(^|[._])cur$", re.IGNORECASE)
 QUERY_CALLS = frozenset({"query", "execute", "scalars", "exec"})
+ROW_TO_OBJECT_CALLS = frozenset({"query", "scalars", "exec"})  # what yields mapped objects, not rows
 EAGER_LAZY = frozenset({"selectin", "joined", "subquery", "immediate", "raise", "raise_on_sql", "noload",
                         "write_only", "dynamic"})
 LOADERS = frozenset({"selectinload", "joinedload", "subqueryload", "immediateload", "contains_eager"})
@@ -200,6 +201,8 @@ def n_plus_one(ctx: Context) -> None:
             calls = [e.last for e in source.walk() if e.kind == "call"]
             if not any(c in QUERY_CALLS for c in calls) or "text" in calls:
                 continue  # not a query, or raw SQL whose rows carry no relationships
+            if "execute" in calls and not ROW_TO_OBJECT_CALLS & set(calls):
+                continue  # Row objects: their attributes are the selected columns and entities
             queried = _queried_models(ctx, source)
             eager = " ".join(loaders.get(loop.scope, ()))
             for use in loop.uses:
@@ -240,10 +243,10 @@ def unindexed_fk(ctx: Context) -> None:
         if info.table_args is not None:
             for e in info.table_args.walk():
                 if e.kind == "call" and e.last in ("Index", "UniqueConstraint", "PrimaryKeyConstraint"):
-                    first = [a for a in e.args if a.kind in ("str", "attr", "name")]
-                    skip = 1 if e.last == "Index" and first and first[0].kind == "str" else 0
-                    if len(first) > skip:
-                        lead = first[skip]
+                    # Index(name, *columns): its first argument is the name, a string or not
+                    columns = e.args[1:] if e.last == "Index" else e.args
+                    lead = columns[0] if columns else None
+                    if lead is not None and lead.kind in ("str", "attr", "name"):
                         indexed.add(str(lead.value) if lead.kind == "str" else lead.text.rsplit(".", 1)[-1])
         for c in info.model.columns:
             if c.foreign_key and not (c.index or c.primary_key or c.unique) and c.attr not in indexed \
