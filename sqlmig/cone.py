@@ -25,8 +25,8 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlmig.build_models import flask_table_name
 from sqlmig.ir import Expr, ModuleFacts
+from sqlmig.tablenames import flask_table_name
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
