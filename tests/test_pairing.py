@@ -242,3 +242,39 @@ def test_a_field_holding_another_schema_copies_no_column(project):
     s = "app.schemas."
     assert codes(r, "SQM101") == [("app/schemas.py", 12, s + "WidgetCreate.label")]
     assert codes(r, "SQM103") == [] and codes(r, "SQM106") == []
+
+
+def test_an_update_affix_inside_a_request_affix_names_the_role(project):
+    """Regression: the outermost affix named the role, so ``LabelUpdateRequest`` (all optional, a
+    partial update) was a create schema and got SQM103 for accepting None in a NOT NULL column; the
+    ``Request``/``Payload``/``Input``/``In`` body affixes now give way to an update affix inside them."""
+    r = project(tree(LABELS, """
+        from typing import Optional
+
+        from pydantic import BaseModel
+
+        class LabelUpdateRequest(BaseModel):
+            name: Optional[str] = None
+
+        class LabelCreateRequest(BaseModel):
+            name: Optional[str] = None
+
+        class MemberPatchIn(BaseModel):
+            name: Optional[str] = None
+            email: Optional[str] = None
+
+        class MemberUpdateResponse(BaseModel):
+            name: str
+        """))
+    assert pairs(r) == [
+        ("LabelCreateRequest", "Label", "create", ("name",),
+         ("name: LabelCreateRequest -> Label (suffix Request; suffix Create)", "fields: 1/1 shared")),
+        ("LabelUpdateRequest", "Label", "update", ("name",),
+         ("name: LabelUpdateRequest -> Label (suffix Request; suffix Update)", "fields: 1/1 shared")),
+        ("MemberPatchIn", "Member", "update", ("name", "email"),
+         ("name: MemberPatchIn -> Member (suffix In; suffix Patch)", "fields: 2/2 shared")),
+        ("MemberUpdateResponse", "Member", "read", ("name",),
+         ("name: MemberUpdateResponse -> Member (suffix Response; suffix Update)", "fields: 1/1 shared")),
+    ]
+    assert codes(r, "SQM103") == [("app/schemas.py", 9, "app.schemas.LabelCreateRequest.name")]
+
