@@ -138,6 +138,9 @@ def pair(ix: Index, models: dict[str, ModelInfo], schemas: dict[str, SchemaInfo]
                 if mq == sq:
                     continue
                 shared = fields & fields_of[mq]
+                if core == name and fields and not shared and (mq, sq) not in usage and not any(
+                        r.attr in fields for r in models[mq].model.relationships):
+                    continue  # a namesake with none of the model's fields (another API's ``Tool``)
                 proximity = _common_prefix(mq, sq)
                 score = (1, len(shared), proximity)
                 if best is None or score > best[0]:

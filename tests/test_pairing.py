@@ -278,3 +278,40 @@ def test_an_update_affix_inside_a_request_affix_names_the_role(project):
     ]
     assert codes(r, "SQM103") == [("app/schemas.py", 9, "app.schemas.LabelCreateRequest.name")]
 
+
+def test_a_namesake_sharing_no_field_is_no_pair(project):
+    """Regression: a schema was paired with the model of the same name even when it shares none of
+    its fields (an OpenAI ``Label`` payload, a test helper), and each of its fields got SQM106; it
+    is unpaired now (SQM107), while a namesake with a shared field or a relationship's name, and
+    an affixed name (``LabelCreate``) sharing nothing, still pair."""
+    models = LABELS.replace("from sqlalchemy.orm import Mapped, mapped_column",
+                            "from sqlalchemy.orm import Mapped, mapped_column, relationship")
+    models += '\n    label: Mapped["Label"] = relationship()\n'
+    r = project(tree(models, """
+        from pydantic import BaseModel
+
+        class Label(BaseModel):
+            color: str
+            font: str
+
+        class LabelCreate(BaseModel):
+            color: str
+
+        class Member(BaseModel):
+            email: str
+            nickname: str
+        """, **{"app/other.py": """
+        from pydantic import BaseModel
+
+        class Member(BaseModel):
+            label: str
+
+        class Label(BaseModel):
+            shade: str
+        """}))
+    assert pairs(r) == [
+        ("LabelCreate", "Label", "create", (), ("name: LabelCreate -> Label (suffix Create)", "fields: 0/1 shared")),
+        ("Member", "Member", "base", (), ("name: Member -> Member (same name)", "fields: 0/1 shared")),
+        ("Member", "Member", "base", ("email",), ("name: Member -> Member (same name)", "fields: 1/2 shared")),
+    ]
+    assert codes(r, "SQM107") == [("app/other.py", 6, "app.other.Label"), ("app/schemas.py", 3, "app.schemas.Label")]
