@@ -520,7 +520,7 @@ def _declared_tablename(method: Method, class_name: str) -> str | None:
     exactly (strings, ``cls.__name__``, no-argument str methods, ``+``, f-strings of those); else None."""
     if not method.returns or len(method.returns) >= MAX_RETURNS:  # none seen, or some may be cut off
         return None
-    names = {_evaluate(ret.text, class_name) for ret in method.returns}
+    names = {_evaluate(ret.text, class_name, method.first_param or "cls") for ret in method.returns}
     if len(names) != 1:
         return None
     return names.pop()
@@ -530,8 +530,9 @@ MAX_RETURNS = 4  # the scan keeps the first four ``return`` expressions of a met
 STR_METHODS = frozenset({"lower", "upper", "title", "capitalize", "casefold", "swapcase", "strip"})
 
 
-def _evaluate(text: str, class_name: str) -> str | None:
-    """The string ``text`` evaluates to in a ``declared_attr`` of class ``class_name``, or None."""
+def _evaluate(text: str, class_name: str, cls: str = "cls") -> str | None:
+    """The string ``text`` evaluates to in a ``declared_attr`` of class ``class_name`` whose first
+    parameter is ``cls``, or None."""
     try:
         tree = ast.parse(f"({text})", mode="eval").body
     except SyntaxError:
@@ -541,7 +542,7 @@ def _evaluate(text: str, class_name: str) -> str | None:
         if isinstance(node, ast.Constant):
             return node.value if isinstance(node.value, str) else None
         if isinstance(node, ast.Attribute) and node.attr == "__name__" and isinstance(node.value, ast.Name) \
-                and node.value.id == "cls":
+                and node.value.id == cls:
             return class_name
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.keywords:
             inner = ev(node.func.value)

@@ -31,8 +31,9 @@ CACHE_DIR = ".sqlmig_cache"
 # 6: entries in marshal's format (its version is part of the name: it changes with the interpreter's);
 # 7: the package root of a module; 8: the aliases of a module's absolute imports (``ModuleFacts.aliases``);
 # 9: star imports (``ModuleFacts.star_imports``, and the names they supply resolve); 10: the entries of
-# dicts whose keys are not strings (``Expr``); 11: outlines mark tables named by code
-FORMAT = f"11m{marshal.version}"
+# dicts whose keys are not strings (``Expr``); 11: outlines mark tables named by code; 12: a method's
+# first parameter (``Method.first_param``)
+FORMAT = f"12m{marshal.version}"
 
 
 def key(relpath: str, module: str, is_package: bool, data: bytes, aliases: tuple = ()) -> str:

@@ -442,8 +442,9 @@ def test_primary_key_constraint_in_table_args_makes_primary_keys(project):
 
 
 def test_table_names_are_exact_or_unknown(project):
-    """A ``declared_attr`` ``__tablename__`` gives a name only when the analyzer can evaluate it exactly;
-    a name computed by other code (a regex, a helper) is unknown (None), never guessed."""
+    """A ``declared_attr`` ``__tablename__`` gives a name only when the analyzer can evaluate it exactly
+    (through its first parameter, ``cls`` or ``self``); a name computed by other code (a regex, a
+    helper) is unknown (None), never guessed."""
     r = project({
         "app/__init__.py": "",
         "app/models.py": """
@@ -491,6 +492,12 @@ def test_table_names_are_exact_or_unknown(project):
                     return snake(cls.__name__)
 
 
+            class SelfNamed:
+                @declared_attr
+                def __tablename__(self):
+                    return self.__name__.lower()
+
+
             class Branches:
                 @declared_attr
                 def __tablename__(cls):
@@ -523,6 +530,10 @@ def test_table_names_are_exact_or_unknown(project):
                 id = Column(Integer, primary_key=True)
 
 
+            class WorkTag(SelfNamed, Base):
+                id = Column(Integer, primary_key=True)
+
+
             class Constant(Base):
                 __tablename__ = NAME
                 id = Column(Integer, primary_key=True)
@@ -534,7 +545,7 @@ def test_table_names_are_exact_or_unknown(project):
     })
     assert {m.qualname.rsplit(".", 1)[-1]: m.table for m in r.models} == {
         "WorkPool": "workpool", "WorkQueue": "workqueues", "WorkItem": "t_workitem", "WorkStep": None,
-        "WorkLog": None, "WorkNote": None, "Constant": "constants", "Imperative": None}
+        "WorkLog": None, "WorkNote": None, "WorkTag": "worktag", "Constant": "constants", "Imperative": None}
 
 
 def test_columns_declared_on_the_declarative_base_are_every_models(project):
