@@ -234,10 +234,15 @@ class ModelBuilder:
             nullable = optional
         else:
             nullable = True
-        default = kwargs.get("default") or kwargs.get("insert_default")
+        def given(key: str) -> Expr | None:  # ``Column(..., default=None)`` is a column without a default
+            e = kwargs.get(key)
+            none = e is not None and e.kind == "const" and e.value is None and call_ref != "sqlmodel:Field"
+            return None if none else e
+
+        default = given("default") or given("insert_default")
         if default is None and kwargs.get("default_factory") is not None:
             default = kwargs["default_factory"]
-        server_default = kwargs.get("server_default")
+        server_default = given("server_default")
         return Column(
             attr=attr.name,
             name=name,

@@ -747,3 +747,23 @@ def test_sqm102_says_so_when_the_column_s_sql_type_is_unknown(project):
     })
     assert [f.message for f in r.findings if f.code == "SQM102"] == [
         "`account_id: str` but column Order.account_id is int (its SQL type is not known statically)"]
+
+
+def test_sqm103_an_explicit_none_default_is_no_default(project):
+    """Regression: ``Column(..., nullable=False, default=None)`` (or ``server_default=None``) counted as a
+    column with a default, so a create schema accepting None for it got no SQM103, and the JSON said
+    ``"default": "None"``; SQLAlchemy gives such a column no default at all."""
+    models = POST_MODEL.replace('title = Column(String(200), nullable=False)',
+                                'title = Column(String(200), nullable=False, default=None)').replace(
+        'body = Column(Text)', 'body = Column(Text, nullable=False, server_default=None, insert_default="")')
+    r = project(tree("""
+        from typing import Optional
+        from pydantic import BaseModel
+
+        class PostCreate(BaseModel):
+            title: Optional[str] = None
+            body: Optional[str] = None
+        """, models=models))
+    assert codes(r, "SQM103") == [("app/schemas.py", 5, S + "PostCreate.title")]
+    cols = {c.attr: (c.default, c.server_default) for m in r.models for c in m.columns}
+    assert (cols["title"], cols["body"]) == ((None, None), ('""', None))
