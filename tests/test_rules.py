@@ -767,3 +767,33 @@ def test_sqm103_an_explicit_none_default_is_no_default(project):
     assert codes(r, "SQM103") == [("app/schemas.py", 5, S + "PostCreate.title")]
     cols = {c.attr: (c.default, c.server_default) for m in r.models for c in m.columns}
     assert (cols["title"], cols["body"]) == ((None, None), ('""', None))
+
+
+def test_sqm307_a_boolean_field_holds_no_secret(project):
+    """Regression: letta's ``return_token_ids: bool`` (whether to return token ids) was a secret sent to
+    clients, an error; a field typed bool cannot carry a token or a password, whatever its name."""
+    r = project(tree(
+        """
+        from typing import Optional
+
+        from pydantic import BaseModel
+
+        class Page(BaseModel):
+            return_token_ids: bool = False
+            password_set: Optional[bool] = None
+            access_token: str
+        """,
+        models=USAGE_MODELS,
+        **{"app/api.py": """
+            from fastapi import APIRouter
+            from app.schemas import Page
+
+            router = APIRouter()
+
+
+            @router.get("/page", response_model=Page)
+            def page():
+                ...
+            """},
+    ))
+    assert codes(r, "SQM307") == [("app/schemas.py", 8, S + "Page.access_token")]
