@@ -41,6 +41,9 @@ class ModelInfo:
     inherited_columns: tuple[Column, ...] = ()  # from mapped parents (joined/single table)
 
 
+MUTABLES = {"MutableDict": "dict", "MutableList": "list", "MutableSet": "set"}  # sqlalchemy.ext.mutable
+
+
 def _is_true(expr: Expr | None) -> bool:
     return expr is not None and expr.kind == "const" and expr.value is True
 
@@ -96,6 +99,10 @@ class ModelBuilder:
     def _type_info(self, expr: Expr) -> dict:
         """type_name, length, precision, scale, timezone, custom_type for a SQL type expression."""
         ref = self.ix.ref(expr)
+        mutable = expr.text.split("(", 1)[0].rsplit(".", 2)[-2:][0] if expr.kind == "call" else ""
+        if ref == "sqlalchemy:as_mutable" and mutable in MUTABLES and len(expr.args) == 1 and not expr.kwargs:
+            # ``MutableDict.as_mutable(JSONB)``: the type is JSONB, tracked for in-place changes
+            return {**self._type_info(expr.args[0]), "python_type": MUTABLES[mutable]}
         info: dict = {"sql_type": expr.text, "type_name": expr.last or expr.text}
         if ref and self.ix.is_custom_type(ref):
             info["custom_type"] = ref
@@ -219,7 +226,7 @@ class ModelBuilder:
         else:
             info = {"sql_type": "", "type_name": "?"}
         if not py_type:
-            py_type = SQL_TO_PY.get(info["type_name"], "Any")
+            py_type = info.get("python_type") or SQL_TO_PY.get(info["type_name"], "Any")
             if info["type_name"] == "Enum" and type_expr is not None and type_expr.args:
                 py_type = py_name(type_expr.args[0])
         nullable_kw = kwargs.get("nullable")

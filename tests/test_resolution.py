@@ -959,3 +959,31 @@ def test_a_declarative_base_made_from_a_class_gives_its_columns_and_table_names(
     assert {m.qualname: m.reasons[0] for m in out.plan.models} == {
         "app.models.Author": "declarative_base(cls=) adds to Base",
         "app.models.Tag": "generate_base(cls=) adds to Other"}
+
+
+def test_a_mutable_wrapper_is_the_type_it_wraps(project):
+    """Regression: ``MutableDict.as_mutable(JSONB)`` was a column of type ``as_mutable`` holding ``Any``;
+    the type is the one wrapped, and the Python type the mutable collection's."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            from sqlalchemy import JSON, Column, Integer
+            from sqlalchemy.dialects.postgresql import JSONB
+            from sqlalchemy.ext import mutable
+            from sqlalchemy.ext.mutable import MutableDict, MutableList
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+
+            class Widget(Base):
+                __tablename__ = "widgets"
+                id = Column(Integer, primary_key=True)
+                config = Column(MutableDict.as_mutable(JSONB), nullable=False)
+                tags = Column(MutableList.as_mutable(JSON))
+                seen = Column(mutable.MutableSet.as_mutable(JSON))
+            """,
+    })
+    assert [(c.attr, c.sql_type, c.type_name, c.python_type) for c in _model(r, "app.models.Widget").columns] == [
+        ("id", "Integer", "Integer", "int"), ("config", "JSONB", "JSONB", "dict"), ("tags", "JSON", "JSON", "list"),
+        ("seen", "JSON", "JSON", "set")]
