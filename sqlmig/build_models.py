@@ -166,6 +166,9 @@ class ModelBuilder:
             if call_ref is None:  # ``name: str`` or ``name: str = "x"`` in a SQLModel table is a column
                 call = Expr("call", "Field()", "sqlmodel:Field", (), (("default", value),) if value is not None else ())
                 call_ref = "sqlmodel:Field"
+        if call is not None and call_ref == "typing:cast" and len(call.args) == 2 and call.args[1].kind == "call":
+            call = call.args[1]  # ``cast(dict, Column(JSONB))`` is the column, typed for checkers
+            call_ref = self.ix.ref(call)
         if call is not None and call_ref == "sqlalchemy:deferred" and call.args:
             call = call.args[0]
             call_ref = self.ix.ref(call)

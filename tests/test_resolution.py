@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from sqlmig.report.json import render
+from sqlmig.rewrite.plan import Planner
 
 
 def _model(r, qualname):
@@ -987,3 +988,32 @@ def test_a_mutable_wrapper_is_the_type_it_wraps(project):
     assert [(c.attr, c.sql_type, c.type_name, c.python_type) for c in _model(r, "app.models.Widget").columns] == [
         ("id", "Integer", "Integer", "int"), ("config", "JSONB", "JSONB", "dict"), ("tags", "JSON", "JSON", "list"),
         ("seen", "JSON", "JSON", "set")]
+
+
+def test_a_column_inside_typing_cast_is_a_column(project):
+    """Regression: ``field_metadata: dict = cast(dict, Column(JSONB, nullable=False))`` (a cast for
+    type checkers, the column at run time) was no column at all. The rewrite keeps such a model."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            import typing
+            from typing import Any, cast
+
+            from sqlalchemy import JSON, Column, Integer
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+
+            class Field(Base):
+                __tablename__ = "fields"
+                id = Column(Integer, primary_key=True)
+                field_metadata: dict[str, Any] = cast(dict[str, Any], Column(JSON, nullable=False, default={}))
+                extra = typing.cast(dict, Column(JSON))
+                label = cast(str, "not a column")
+            """,
+    })
+    assert [(c.attr, c.type_name, c.nullable, c.default) for c in _model(r, "app.models.Field").columns] == [
+        ("id", "Integer", False, None), ("field_metadata", "JSON", False, "{}"), ("extra", "JSON", True, None)]
+    assert [(p.status, p.reasons) for p in Planner(r).plan().models] == [
+        ("keep", ["cast() around column field_metadata", "cast() around column extra", "class attribute label"])]

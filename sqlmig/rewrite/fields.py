@@ -134,6 +134,8 @@ def column_spec(ix: Index, attr: Attr, col: Column, targets: Targets | None = No
             carried_module = ref.rsplit(".", 1)[0] if ref and "." in ref else None
     if call is not None and ix.ref(call) == "sqlalchemy:deferred":
         raise Unsupported(f"deferred() column {attr.name}")
+    if call is not None and ix.ref(call) == "typing:cast":
+        raise Unsupported(f"cast() around column {attr.name}")
     kwargs: dict[str, Expr] = {}
     positional: list[Expr] = []
     for source in (carried, call):
