@@ -164,6 +164,8 @@ def pair(ix: Index, models: dict[str, ModelInfo], schemas: dict[str, SchemaInfo]
                 score = (0, len(shared), affinity, _common_prefix(mq, sq))
                 if best is None or score > best[0]:
                     role = "create" if used and any("body" in u for u in used) else None
+                    if max(cores, key=lambda c: c[2].count(";"))[1] == "update":
+                        role = "update"  # ``PolicyWebhookUpdate``: a request body, but a partial one
                     best = (score, mq, role, [f"name: {name} shares words with {model_name}"] if affinity else [])
         if best is None:
             continue

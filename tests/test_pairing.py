@@ -315,3 +315,43 @@ def test_a_namesake_sharing_no_field_is_no_pair(project):
         ("Member", "Member", "base", ("email",), ("name: Member -> Member (same name)", "fields: 1/2 shared")),
     ]
     assert codes(r, "SQM107") == [("app/other.py", 6, "app.other.Label"), ("app/schemas.py", 3, "app.schemas.Label")]
+
+
+def test_an_update_schema_paired_by_overlap_is_an_update(project):
+    """Regression: a schema paired by field overlap and taken as a route's request body was a create
+    schema whatever its name said, so ``ItemUpdate`` (all optional) got SQM103 "accepts None in a
+    create schema"; an update affix makes it an update, other names stay create."""
+    r = project(tree(WIDGETS, """
+        from typing import Optional
+
+        from pydantic import BaseModel
+
+        class ItemUpdate(BaseModel):
+            label: Optional[str] = None
+            slug: Optional[str] = None
+
+        class ItemPayload(BaseModel):
+            label: Optional[str] = None
+            slug: str
+        """, **{"app/routes.py": """
+            from fastapi import APIRouter
+            from app.models import Widget
+            from app.schemas import ItemPayload, ItemUpdate
+
+            router = APIRouter()
+
+
+            @router.patch("/widgets/{pk}")
+            def update_widget(pk: int, body: ItemUpdate):
+                return Widget(**body.model_dump())
+
+
+            @router.post("/widgets")
+            def create_widget(body: ItemPayload):
+                return Widget(**body.model_dump())
+            """}))
+    assert pairs(r) == [
+        ("ItemPayload", "Widget", "create", ("label", "slug"), ("fields: 2/2 shared", "request body of app.routes.create_widget")),
+        ("ItemUpdate", "Widget", "update", ("label", "slug"), ("fields: 2/2 shared", "request body of app.routes.update_widget")),
+    ]
+    assert codes(r, "SQM103") == [("app/schemas.py", 10, "app.schemas.ItemPayload.label")]
