@@ -44,6 +44,10 @@ class ModelInfo:
 MUTABLES = {"MutableDict": "dict", "MutableList": "list", "MutableSet": "set"}  # sqlalchemy.ext.mutable
 
 
+def _is_none(expr: Expr) -> bool:
+    return expr.kind == "const" and expr.value is None
+
+
 def _is_true(expr: Expr | None) -> bool:
     return expr is not None and expr.kind == "const" and expr.value is True
 
@@ -189,7 +193,7 @@ class ModelBuilder:
             if source is None:
                 continue
             kwargs.update(dict(source.kwargs))
-            positional.extend(source.args)
+            positional.extend(a for a in source.args if not _is_none(a))  # ``mapped_column(None)``: no type
         name = attr.name
         if positional and positional[0].kind == "str":
             name = positional[0].value

@@ -145,7 +145,7 @@ def column_spec(ix: Index, attr: Attr, col: Column, targets: Targets | None = No
             if k.startswith("*"):
                 raise Unsupported(f"**kwargs in column {attr.name}")
             kwargs[k] = v
-        positional.extend(source.args)
+        positional.extend(a for a in source.args if not (a.kind == "const" and a.value is None))  # no type
     if positional and positional[0].kind == "str":
         if "name" not in kwargs:
             kwargs["name"] = positional[0]
