@@ -168,7 +168,10 @@ def n_plus_one(ctx: Context) -> None:
                 continue  # not a query, or raw SQL whose rows carry no relationships
             queried = _queried_models(ctx, source)
             eager = " ".join(loaders.get(loop.scope, ()))
+            reported: set[str] = set()
             for use in loop.uses:
+                if use.attr in reported:
+                    continue  # one load per row however often the body reads it: the first use says it
                 if queried:
                     lazies = [rel_lazy[q][use.attr] for q in queried if use.attr in rel_lazy.get(q, {})]
                 else:
@@ -177,6 +180,7 @@ def n_plus_one(ctx: Context) -> None:
                     continue
                 if re.search(rf"\b{re.escape(use.attr)}\b", eager):
                     continue
+                reported.add(use.attr)
                 ctx.emit("SQM303", facts.path, use.line, use.col, loop.scope,
                          f"{loop.target}.{use.attr} loads a relationship once per row")
 
