@@ -1017,3 +1017,56 @@ def test_a_column_inside_typing_cast_is_a_column(project):
         ("id", "Integer", False, None), ("field_metadata", "JSON", False, "{}"), ("extra", "JSON", True, None)]
     assert [(p.status, p.reasons) for p in Planner(r).plan().models] == [
         ("keep", ["cast() around column field_metadata", "cast() around column extra", "class attribute label"])]
+
+
+def test_a_package_wins_over_a_module_of_the_same_name(project):
+    """Regression: with ``app/schemas.py`` left next to a package ``app/schemas/``, the module file
+    (first by path) took the name ``app.schemas``, so imports from it resolved to classes Python never
+    imports (the package wins), and those were paired and reported; the package's names count now."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+
+            class Label(Base):
+                __tablename__ = "labels"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(50))
+            """,
+        "app/schemas.py": """
+            from pydantic import BaseModel
+
+
+            class LabelOut(BaseModel):
+                legacy: str
+            """,
+        "app/schemas/__init__.py": "from .label import LabelOut\n",
+        "app/schemas/label.py": """
+            from pydantic import BaseModel
+
+
+            class LabelOut(BaseModel):
+                id: int
+                name: str
+            """,
+        "app/api.py": """
+            from fastapi import APIRouter
+            from app.models import Label
+            from app.schemas import LabelOut
+
+            router = APIRouter()
+
+
+            @router.get("/labels", response_model=list[LabelOut])
+            def labels(db):
+                return db.query(Label).all()
+            """,
+    })
+    assert [s.qualname for s in r.schemas] == ["app.schemas.label.LabelOut"]
+    assert [(p.schema, p.evidence) for p in r.pairs] == [
+        ("app.schemas.label.LabelOut", ("name: LabelOut -> Label (suffix Out)", "fields: 2/2 shared",
+                                        "response_model of app.api.labels"))]
