@@ -1070,3 +1070,29 @@ def test_a_package_wins_over_a_module_of_the_same_name(project):
     assert [(p.schema, p.evidence) for p in r.pairs] == [
         ("app.schemas.label.LabelOut", ("name: LabelOut -> Label (suffix Out)", "fields: 2/2 shared",
                                         "response_model of app.api.labels"))]
+
+
+def test_a_class_var_over_an_inherited_field_removes_it(project):
+    """Regression: ``email: ClassVar[Optional[str]]`` in a subclass (ethyca-fides's way of excluding a
+    parent's field) left ``email`` among the subclass's fields; Pydantic has no such field."""
+    r = project({
+        "app/__init__.py": "",
+        "app/schemas.py": """
+            from typing import ClassVar, Optional
+
+            from pydantic import BaseModel
+
+
+            class Identity(BaseModel):
+                email: Optional[str] = None
+                phone: Optional[str] = None
+                external_id: Optional[str] = None
+
+
+            class UnverifiedIdentity(Identity):
+                email: ClassVar[Optional[str]] = None
+                phone: ClassVar[Optional[str]] = None
+            """,
+    })
+    assert {s.qualname.rsplit(".", 1)[-1]: [f.name for f in s.fields] for s in r.schemas} == {
+        "Identity": ["email", "phone", "external_id"], "UnverifiedIdentity": ["external_id"]}
