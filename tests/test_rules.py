@@ -798,3 +798,21 @@ def test_sqm307_a_boolean_field_holds_no_secret(project):
             """},
     ))
     assert codes(r, "SQM307") == [("app/schemas.py", 8, S + "Page.access_token")]
+
+
+def test_sqm106_a_field_reading_a_column_through_its_alias_has_one(project):
+    """Regression: letta's ``metadata: dict = Field(validation_alias="metadata_")`` reads column
+    ``metadata_`` from the model, yet got SQM106 "has no column"; a ``serialization_alias`` only renames
+    the output and reads the field's own name."""
+    r = project(tree("""
+        from pydantic import BaseModel, ConfigDict, Field
+
+        class PostOut(BaseModel):
+            model_config = ConfigDict(from_attributes=True)
+            id: int
+            headline: str = Field(validation_alias="title")
+            text: str = Field(None, alias="body")
+            summary: str = Field(serialization_alias="body")
+            extra: str
+        """))
+    assert codes(r, "SQM106") == [("app/schemas.py", 8, S + "PostOut.summary"), ("app/schemas.py", 9, S + "PostOut.extra")]
