@@ -41,6 +41,13 @@ class ModelInfo:
     inherited_columns: tuple[Column, ...] = ()  # from mapped parents (joined/single table)
 
 
+MUTABLES = {"MutableDict": "dict", "MutableList": "list", "MutableSet": "set"}  # sqlalchemy.ext.mutable
+
+
+def _is_none(expr: Expr) -> bool:
+    return expr.kind == "const" and expr.value is None
+
+
 def _is_true(expr: Expr | None) -> bool:
     return expr is not None and expr.kind == "const" and expr.value is True
 
@@ -96,6 +103,10 @@ class ModelBuilder:
     def _type_info(self, expr: Expr) -> dict:
         """type_name, length, precision, scale, timezone, custom_type for a SQL type expression."""
         ref = self.ix.ref(expr)
+        mutable = expr.text.split("(", 1)[0].rsplit(".", 2)[-2:][0] if expr.kind == "call" else ""
+        if ref == "sqlalchemy:as_mutable" and mutable in MUTABLES and len(expr.args) == 1 and not expr.kwargs:
+            # ``MutableDict.as_mutable(JSONB)``: the type is JSONB, tracked for in-place changes
+            return {**self._type_info(expr.args[0]), "python_type": MUTABLES[mutable]}
         info: dict = {"sql_type": expr.text, "type_name": expr.last or expr.text}
         if ref and self.ix.is_custom_type(ref):
             info["custom_type"] = ref
@@ -166,6 +177,9 @@ class ModelBuilder:
                 call_ref = "sqlmodel:Field"
             elif helper:  # a column, but what the function gives it is not known: the type stays unknown
                 call, call_ref = Expr("call", "Field()", "sqlmodel:Field"), "sqlmodel:Field"
+        if call is not None and call_ref == "typing:cast" and len(call.args) == 2 and call.args[1].kind == "call":
+            call = call.args[1]  # ``cast(dict, Column(JSONB))`` is the column, typed for checkers
+            call_ref = self.ix.ref(call)
         if call is not None and call_ref == "sqlalchemy:deferred" and call.args:
             call = call.args[0]
             call_ref = self.ix.ref(call)
@@ -186,7 +200,7 @@ class ModelBuilder:
             if source is None:
                 continue
             kwargs.update(dict(source.kwargs))
-            positional.extend(source.args)
+            positional.extend(a for a in source.args if not _is_none(a))  # ``mapped_column(None)``: no type
         via = call_ref
         sqlmodel_type = call_ref == "sqlmodel:Field"  # SQLModel infers the type from the annotation
         if call_ref == "sqlmodel:Field":
@@ -195,7 +209,7 @@ class ModelBuilder:
                 # SQLModel takes the Column as it is: its type, nullability, name and keys; the Field's
                 # default is still the object's (and so the inserted) value
                 field_default = kwargs.get("default") or kwargs.get("default_factory")
-                kwargs, positional = dict(sa_column.kwargs), list(sa_column.args)
+                kwargs, positional = dict(sa_column.kwargs), [a for a in sa_column.args if not _is_none(a)]
                 if field_default is not None and "default" not in kwargs and "insert_default" not in kwargs:
                     kwargs["default"] = field_default
                 call_ref, sqlmodel_type = "sqlalchemy:Column", False
@@ -250,7 +264,7 @@ class ModelBuilder:
         if helper:
             info = {"sql_type": "", "type_name": "?"}
         if not py_type:
-            py_type = SQL_TO_PY.get(info["type_name"], "Any")
+            py_type = info.get("python_type") or SQL_TO_PY.get(info["type_name"], "Any")
             if info["type_name"] == "Enum" and type_expr is not None and type_expr.args:
                 py_type = py_name(type_expr.args[0])
         nullable_kw = kwargs.get("nullable")
@@ -265,10 +279,15 @@ class ModelBuilder:
             nullable = optional
         else:
             nullable = True
-        default = kwargs.get("default") or kwargs.get("insert_default")
+        def given(key: str) -> Expr | None:  # ``Column(..., default=None)`` is a column without a default
+            e = kwargs.get(key)
+            none = e is not None and e.kind == "const" and e.value is None and call_ref != "sqlmodel:Field"
+            return None if none else e
+
+        default = given("default") or given("insert_default")
         if default is None and kwargs.get("default_factory") is not None:
             default = kwargs["default_factory"]
-        server_default = kwargs.get("server_default")
+        server_default = given("server_default")
         return Column(
             attr=attr.name,
             name=name,
@@ -587,7 +606,7 @@ def _declared_tablename(method: Method, class_name: str) -> str | None:
     exactly (strings, ``cls.__name__``, no-argument str methods, ``+``, f-strings of those); else None."""
     if not method.returns or len(method.returns) >= MAX_RETURNS:  # none seen, or some may be cut off
         return None
-    names = {_evaluate(ret.text, class_name) for ret in method.returns}
+    names = {_evaluate(ret.text, class_name, method.first_param or "cls") for ret in method.returns}
     if len(names) != 1:
         return None
     return names.pop()
@@ -597,8 +616,9 @@ MAX_RETURNS = 4  # the scan keeps the first four ``return`` expressions of a met
 STR_METHODS = frozenset({"lower", "upper", "title", "capitalize", "casefold", "swapcase", "strip"})
 
 
-def _evaluate(text: str, class_name: str) -> str | None:
-    """The string ``text`` evaluates to in a ``declared_attr`` of class ``class_name``, or None."""
+def _evaluate(text: str, class_name: str, cls: str = "cls") -> str | None:
+    """The string ``text`` evaluates to in a ``declared_attr`` of class ``class_name`` whose first
+    parameter is ``cls``, or None."""
     try:
         tree = ast.parse(f"({text})", mode="eval").body
     except SyntaxError:
@@ -608,7 +628,7 @@ def _evaluate(text: str, class_name: str) -> str | None:
         if isinstance(node, ast.Constant):
             return node.value if isinstance(node.value, str) else None
         if isinstance(node, ast.Attribute) and node.attr == "__name__" and isinstance(node.value, ast.Name) \
-                and node.value.id == "cls":
+                and node.value.id == cls:
             return class_name
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.keywords:
             inner = ev(node.func.value)

@@ -138,6 +138,9 @@ class SchemaBuilder:
                     nested.discard(attr.name)
                     if self._is_nested(attr.annotation, entry[1].module):
                         nested.add(attr.name)
+                elif attr.annotation is not None and attr.annotation.ref == "typing:ClassVar":
+                    result.pop(attr.name, None)  # a ClassVar over an inherited field: no field any more
+                    nested.discard(attr.name)
         self._fields[qualname] = result
         self._nested[qualname] = frozenset(nested)
         return result

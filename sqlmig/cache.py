@@ -32,8 +32,9 @@ CACHE_DIR = ".sqlmig_cache"
 # 7: the package root of a module; 8: the aliases of a module's absolute imports (``ModuleFacts.aliases``);
 # 9: star imports (``ModuleFacts.star_imports``, and the names they supply resolve); 10: the entries of
 # dicts whose keys are not strings (``Expr``); 11: outlines mark tables named by code; 12: the SQLAlchemy
-# names ``sqlmodel`` re-exports resolve to ``sqlalchemy:``; 13: ``reflex`` is a library
-FORMAT = f"13m{marshal.version}"
+# names ``sqlmodel`` re-exports resolve to ``sqlalchemy:``; 13: ``reflex`` is a library; 14: a method's
+# first parameter (``Method.first_param``)
+FORMAT = f"14m{marshal.version}"
 
 
 def key(relpath: str, module: str, is_package: bool, data: bytes, aliases: tuple = ()) -> str:

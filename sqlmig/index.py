@@ -27,6 +27,10 @@ def is_external(ref: str | None) -> bool:
     return bool(ref) and ":" in ref
 
 
+def _is_init(path: str) -> bool:
+    return path == "__init__.py" or path.endswith("/__init__.py")
+
+
 def _is_field(attr) -> bool:
     """Whether a class-body statement declares a Pydantic field (annotated, public, not config)."""
     return attr.annotation is not None and not attr.name.startswith("_") and attr.name != "model_config" \
@@ -87,7 +91,10 @@ class Index:
     def _index_names(self, modules: list[ModuleFacts]) -> None:
         self.modules: dict[str, ModuleFacts] = {}
         for facts in modules:
-            self.modules.setdefault(facts.module, facts)
+            known = self.modules.get(facts.module)
+            # ``pkg/providers/__init__.py`` and ``pkg/providers.py``: Python imports the package
+            if known is None or (_is_init(facts.path) and not _is_init(known.path)):
+                self.modules[facts.module] = facts
         self.bindings: dict[str, dict[str, Binding]] = {}
         self.revisions: set[str] = set()  # Alembic revision scripts
         for facts in self.modules.values():

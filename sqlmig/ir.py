@@ -104,6 +104,7 @@ class Method:
     col: int
     decorators: tuple[Expr, ...] = ()
     returns: tuple[Expr, ...] = ()  # expressions of its ``return`` statements (declared_attr)
+    first_param: str = ""  # ``cls`` (or ``self``): what ``return cls.__name__`` is read through
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ SUFFIXES = sorted(
     key=lambda x: -len(x[0]),
 )
 PREFIXES = (("Create", "create"), ("New", "create"), ("Update", "update"), ("Patch", "update"), ("Read", "read"))
+# affixes that only say "a request body": an update affix inside one names the role (``ArchiveUpdateRequest``)
+BODY_AFFIXES = frozenset({"Request", "Payload", "Input", "In"})
 _SUFFIX_TEXTS = tuple(a for a, _ in SUFFIXES)
 _PREFIX_TEXTS = tuple(a for a, _ in PREFIXES)
 MIN_SHARED = 2
@@ -42,36 +44,38 @@ WEB_LIBRARIES = ("fastapi", "starlette", "litestar")
 def _cores(name: str) -> list[tuple[str, str | None, str]]:
     """Candidate model names inside a schema name: (core, role, affix description)."""
     found: list[tuple[str, str | None, str]] = [(name, None, "same name")]
-    stack = [(name, None, "")]
+    stack: list[tuple[str, str | None, str, bool]] = [(name, None, "", False)]
     seen = {name}
+
+    def role_of(role: str | None, body: bool, affix: str, r: str) -> tuple[str | None, bool]:
+        # the outermost affix names the role, unless it only says "request body" and an inner one
+        # says update
+        if role is None:
+            return r, affix in BODY_AFFIXES
+        if body and r == "update":
+            return r, False
+        return role, body
+
     while stack:
-        current, role, how = stack.pop()
+        current, role, how, body = stack.pop()
         options = []
         if current.endswith(_SUFFIX_TEXTS):  # one test for all affixes first: most names have none
             for suffix, r in SUFFIXES:
                 if current.endswith(suffix) and len(current) > len(suffix):
-                    options.append((current[: -len(suffix)], _role(role, r), f"{how}suffix {suffix}; "))
+                    options.append((current[: -len(suffix)], *role_of(role, body, suffix, r), f"{how}suffix {suffix}; "))
         if current.startswith(_PREFIX_TEXTS):
             for prefix, r in PREFIXES:
                 if current.startswith(prefix) and len(current) > len(prefix) and current[len(prefix)].isupper():
-                    options.append((current[len(prefix):], _role(role, r), f"{how}prefix {prefix}; "))
+                    options.append((current[len(prefix):], *role_of(role, body, prefix, r), f"{how}prefix {prefix}; "))
         # ``SHotel``-style prefix: S followed by the model name
         if len(current) > 2 and current[0] == "S" and current[1].isupper() and current[2].islower():
-            options.append((current[1:], role, f"{how}prefix S; "))
-        for core, r, h in options:
+            options.append((current[1:], role, body, f"{how}prefix S; "))
+        for core, r, b, h in options:
             if core not in seen:
                 seen.add(core)
                 found.append((core, r, h))
-                stack.append((core, r, h))
+                stack.append((core, r, h, b))
     return found
-
-
-def _role(outer: str | None, inner: str) -> str:
-    """The role of a name whose outer affix gave ``outer`` and an inner one ``inner``: the outer one,
-    except that the body of an update request (``TagUpdateIn``, ``UpdateUserRequest``) is an update."""
-    if outer is None or (outer == "create" and inner == "update"):
-        return inner
-    return outer
 
 
 def is_route(ix: Index, deco) -> bool:
@@ -134,6 +138,9 @@ def pair(ix: Index, models: dict[str, ModelInfo], schemas: dict[str, SchemaInfo]
                 if mq == sq:
                     continue
                 shared = fields & fields_of[mq]
+                if core == name and fields and not shared and (mq, sq) not in usage and not any(
+                        r.attr in fields for r in models[mq].model.relationships):
+                    continue  # a namesake with none of the model's fields (another API's ``Tool``)
                 proximity = _common_prefix(mq, sq)
                 score = (1, len(shared), proximity)
                 if best is None or score > best[0]:
@@ -157,6 +164,8 @@ def pair(ix: Index, models: dict[str, ModelInfo], schemas: dict[str, SchemaInfo]
                 score = (0, len(shared), affinity, _common_prefix(mq, sq))
                 if best is None or score > best[0]:
                     role = "create" if used and any("body" in u for u in used) else None
+                    if max(cores, key=lambda c: c[2].count(";"))[1] == "update":
+                        role = "update"  # ``PolicyWebhookUpdate``: a request body, but a partial one
                     best = (score, mq, role, [f"name: {name} shares words with {model_name}"] if affinity else [])
         if best is None:
             continue

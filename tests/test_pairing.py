@@ -272,3 +272,116 @@ def test_the_body_of_an_update_request_is_an_update(project):
         ("LabelCreateIn", "Label", "create"), ("LabelUpdateIn", "Label", "update"),
         ("LabelUpdateOut", "Label", "read"), ("UpdateLabelRequest", "Label", "update")]
     assert codes(r, "SQM103") == [("app/schemas.py", 15, "app.schemas.LabelCreateIn.name")]
+
+
+def test_an_update_affix_inside_a_request_affix_names_the_role(project):
+    """Regression: the outermost affix named the role, so ``LabelUpdateRequest`` (all optional, a
+    partial update) was a create schema and got SQM103 for accepting None in a NOT NULL column; the
+    ``Request``/``Payload``/``Input``/``In`` body affixes now give way to an update affix inside them."""
+    r = project(tree(LABELS, """
+        from typing import Optional
+
+        from pydantic import BaseModel
+
+        class LabelUpdateRequest(BaseModel):
+            name: Optional[str] = None
+
+        class LabelCreateRequest(BaseModel):
+            name: Optional[str] = None
+
+        class MemberPatchIn(BaseModel):
+            name: Optional[str] = None
+            email: Optional[str] = None
+
+        class MemberUpdateResponse(BaseModel):
+            name: str
+        """))
+    assert pairs(r) == [
+        ("LabelCreateRequest", "Label", "create", ("name",),
+         ("name: LabelCreateRequest -> Label (suffix Request; suffix Create)", "fields: 1/1 shared")),
+        ("LabelUpdateRequest", "Label", "update", ("name",),
+         ("name: LabelUpdateRequest -> Label (suffix Request; suffix Update)", "fields: 1/1 shared")),
+        ("MemberPatchIn", "Member", "update", ("name", "email"),
+         ("name: MemberPatchIn -> Member (suffix In; suffix Patch)", "fields: 2/2 shared")),
+        ("MemberUpdateResponse", "Member", "read", ("name",),
+         ("name: MemberUpdateResponse -> Member (suffix Response; suffix Update)", "fields: 1/1 shared")),
+    ]
+    assert codes(r, "SQM103") == [("app/schemas.py", 9, "app.schemas.LabelCreateRequest.name")]
+
+
+def test_a_namesake_sharing_no_field_is_no_pair(project):
+    """Regression: a schema was paired with the model of the same name even when it shares none of
+    its fields (an OpenAI ``Label`` payload, a test helper), and each of its fields got SQM106; it
+    is unpaired now (SQM107), while a namesake with a shared field or a relationship's name, and
+    an affixed name (``LabelCreate``) sharing nothing, still pair."""
+    models = LABELS.replace("from sqlalchemy.orm import Mapped, mapped_column",
+                            "from sqlalchemy.orm import Mapped, mapped_column, relationship")
+    models += '\n    label: Mapped["Label"] = relationship()\n'
+    r = project(tree(models, """
+        from pydantic import BaseModel
+
+        class Label(BaseModel):
+            color: str
+            font: str
+
+        class LabelCreate(BaseModel):
+            color: str
+
+        class Member(BaseModel):
+            email: str
+            nickname: str
+        """, **{"app/other.py": """
+        from pydantic import BaseModel
+
+        class Member(BaseModel):
+            label: str
+
+        class Label(BaseModel):
+            shade: str
+        """}))
+    assert pairs(r) == [
+        ("LabelCreate", "Label", "create", (), ("name: LabelCreate -> Label (suffix Create)", "fields: 0/1 shared")),
+        ("Member", "Member", "base", (), ("name: Member -> Member (same name)", "fields: 0/1 shared")),
+        ("Member", "Member", "base", ("email",), ("name: Member -> Member (same name)", "fields: 1/2 shared")),
+    ]
+    assert codes(r, "SQM107") == [("app/other.py", 6, "app.other.Label"), ("app/schemas.py", 3, "app.schemas.Label")]
+
+
+def test_an_update_schema_paired_by_overlap_is_an_update(project):
+    """Regression: a schema paired by field overlap and taken as a route's request body was a create
+    schema whatever its name said, so ``ItemUpdate`` (all optional) got SQM103 "accepts None in a
+    create schema"; an update affix makes it an update, other names stay create."""
+    r = project(tree(WIDGETS, """
+        from typing import Optional
+
+        from pydantic import BaseModel
+
+        class ItemUpdate(BaseModel):
+            label: Optional[str] = None
+            slug: Optional[str] = None
+
+        class ItemPayload(BaseModel):
+            label: Optional[str] = None
+            slug: str
+        """, **{"app/routes.py": """
+            from fastapi import APIRouter
+            from app.models import Widget
+            from app.schemas import ItemPayload, ItemUpdate
+
+            router = APIRouter()
+
+
+            @router.patch("/widgets/{pk}")
+            def update_widget(pk: int, body: ItemUpdate):
+                return Widget(**body.model_dump())
+
+
+            @router.post("/widgets")
+            def create_widget(body: ItemPayload):
+                return Widget(**body.model_dump())
+            """}))
+    assert pairs(r) == [
+        ("ItemPayload", "Widget", "create", ("label", "slug"), ("fields: 2/2 shared", "request body of app.routes.create_widget")),
+        ("ItemUpdate", "Widget", "update", ("label", "slug"), ("fields: 2/2 shared", "request body of app.routes.update_widget")),
+    ]
+    assert codes(r, "SQM103") == [("app/schemas.py", 10, "app.schemas.ItemPayload.label")]

@@ -6,6 +6,7 @@ import json
 
 from sqlmig.report.json import render
 from sqlmig.rewrite.apply import compute
+from sqlmig.rewrite.plan import Planner
 
 
 def _model(r, qualname):
@@ -644,8 +645,9 @@ def test_primary_key_constraint_in_table_args_makes_primary_keys(project):
 
 
 def test_table_names_are_exact_or_unknown(project):
-    """A ``declared_attr`` ``__tablename__`` gives a name only when the analyzer can evaluate it exactly;
-    a name computed by other code (a regex, a helper) is unknown (None), never guessed."""
+    """A ``declared_attr`` ``__tablename__`` gives a name only when the analyzer can evaluate it exactly
+    (through its first parameter, ``cls`` or ``self``); a name computed by other code (a regex, a
+    helper) is unknown (None), never guessed."""
     r = project({
         "app/__init__.py": "",
         "app/models.py": """
@@ -693,6 +695,12 @@ def test_table_names_are_exact_or_unknown(project):
                     return snake(cls.__name__)
 
 
+            class SelfNamed:
+                @declared_attr
+                def __tablename__(self):
+                    return self.__name__.lower()
+
+
             class Branches:
                 @declared_attr
                 def __tablename__(cls):
@@ -725,6 +733,10 @@ def test_table_names_are_exact_or_unknown(project):
                 id = Column(Integer, primary_key=True)
 
 
+            class WorkTag(SelfNamed, Base):
+                id = Column(Integer, primary_key=True)
+
+
             class Constant(Base):
                 __tablename__ = NAME
                 id = Column(Integer, primary_key=True)
@@ -746,8 +758,8 @@ def test_table_names_are_exact_or_unknown(project):
     })
     assert {m.qualname.rsplit(".", 1)[-1]: m.table for m in r.models} == {
         "WorkPool": "workpool", "WorkQueue": "workqueues", "WorkItem": "t_workitem", "WorkStep": None,
-        "WorkLog": None, "WorkNote": None, "Constant": "constants", "Imperative": "constants_2",
-        "FString": "constants_3", "Computed": None}
+        "WorkLog": None, "WorkNote": None, "WorkTag": "worktag", "Constant": "constants",
+        "Imperative": "constants_2", "FString": "constants_3", "Computed": None}
 
 
 def test_columns_declared_on_the_declarative_base_are_every_models(project):
@@ -1227,10 +1239,144 @@ def test_a_declarative_base_made_from_a_class_gives_its_columns_and_table_names(
         "app.models.Tag": ("tags", ["id", "label"], ("app.db.Common",)),
     }
     assert _cols(_model(r, "app.models.Author"))["id"].primary_key
-    from sqlmig.rewrite.apply import compute
-
     out = compute(tmp_path, r)
     assert out.changes == []
     assert {m.qualname: m.reasons[0] for m in out.plan.models} == {
         "app.models.Author": "declarative_base(cls=) adds to Base",
         "app.models.Tag": "generate_base(cls=) adds to Other"}
+
+
+def test_a_mutable_wrapper_is_the_type_it_wraps(project):
+    """Regression: ``MutableDict.as_mutable(JSONB)`` was a column of type ``as_mutable`` holding ``Any``;
+    the type is the one wrapped, and the Python type the mutable collection's."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            from sqlalchemy import JSON, Column, Integer
+            from sqlalchemy.dialects.postgresql import JSONB
+            from sqlalchemy.ext import mutable
+            from sqlalchemy.ext.mutable import MutableDict, MutableList
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+
+            class Widget(Base):
+                __tablename__ = "widgets"
+                id = Column(Integer, primary_key=True)
+                config = Column(MutableDict.as_mutable(JSONB), nullable=False)
+                tags = Column(MutableList.as_mutable(JSON))
+                seen = Column(mutable.MutableSet.as_mutable(JSON))
+            """,
+    })
+    assert [(c.attr, c.sql_type, c.type_name, c.python_type) for c in _model(r, "app.models.Widget").columns] == [
+        ("id", "Integer", "Integer", "int"), ("config", "JSONB", "JSONB", "dict"), ("tags", "JSON", "JSON", "list"),
+        ("seen", "JSON", "JSON", "set")]
+
+
+def test_a_column_inside_typing_cast_is_a_column(project):
+    """Regression: ``field_metadata: dict = cast(dict, Column(JSONB, nullable=False))`` (a cast for
+    type checkers, the column at run time) was no column at all. The rewrite keeps such a model."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            import typing
+            from typing import Any, cast
+
+            from sqlalchemy import JSON, Column, Integer
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+
+            class Field(Base):
+                __tablename__ = "fields"
+                id = Column(Integer, primary_key=True)
+                field_metadata: dict[str, Any] = cast(dict[str, Any], Column(JSON, nullable=False, default={}))
+                extra = typing.cast(dict, Column(JSON))
+                label = cast(str, "not a column")
+            """,
+    })
+    assert [(c.attr, c.type_name, c.nullable, c.default) for c in _model(r, "app.models.Field").columns] == [
+        ("id", "Integer", False, None), ("field_metadata", "JSON", False, "{}"), ("extra", "JSON", True, None)]
+    assert [(p.status, p.reasons) for p in Planner(r).plan().models] == [
+        ("keep", ["cast() around column field_metadata", "cast() around column extra", "class attribute label"])]
+
+
+def test_a_package_wins_over_a_module_of_the_same_name(project):
+    """Regression: with ``app/schemas.py`` left next to a package ``app/schemas/``, the module file
+    (first by path) took the name ``app.schemas``, so imports from it resolved to classes Python never
+    imports (the package wins), and those were paired and reported; the package's names count now."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+
+            class Label(Base):
+                __tablename__ = "labels"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(50))
+            """,
+        "app/schemas.py": """
+            from pydantic import BaseModel
+
+
+            class LabelOut(BaseModel):
+                legacy: str
+            """,
+        "app/schemas/__init__.py": "from .label import LabelOut\n",
+        "app/schemas/label.py": """
+            from pydantic import BaseModel
+
+
+            class LabelOut(BaseModel):
+                id: int
+                name: str
+            """,
+        "app/api.py": """
+            from fastapi import APIRouter
+            from app.models import Label
+            from app.schemas import LabelOut
+
+            router = APIRouter()
+
+
+            @router.get("/labels", response_model=list[LabelOut])
+            def labels(db):
+                return db.query(Label).all()
+            """,
+    })
+    assert [s.qualname for s in r.schemas] == ["app.schemas.label.LabelOut"]
+    assert [(p.schema, p.evidence) for p in r.pairs] == [
+        ("app.schemas.label.LabelOut", ("name: LabelOut -> Label (suffix Out)", "fields: 2/2 shared",
+                                        "response_model of app.api.labels"))]
+
+
+def test_a_class_var_over_an_inherited_field_removes_it(project):
+    """Regression: ``email: ClassVar[Optional[str]]`` in a subclass (ethyca-fides's way of excluding a
+    parent's field) left ``email`` among the subclass's fields; Pydantic has no such field."""
+    r = project({
+        "app/__init__.py": "",
+        "app/schemas.py": """
+            from typing import ClassVar, Optional
+
+            from pydantic import BaseModel
+
+
+            class Identity(BaseModel):
+                email: Optional[str] = None
+                phone: Optional[str] = None
+                external_id: Optional[str] = None
+
+
+            class UnverifiedIdentity(Identity):
+                email: ClassVar[Optional[str]] = None
+                phone: ClassVar[Optional[str]] = None
+            """,
+    })
+    assert {s.qualname.rsplit(".", 1)[-1]: [f.name for f in s.fields] for s in r.schemas} == {
+        "Identity": ["email", "phone", "external_id"], "UnverifiedIdentity": ["external_id"]}

@@ -1134,3 +1134,34 @@ def test_models_of_a_declarative_base_cls_stay(tmp_path):
     r = run([str(root)], Config(), use_cache=False)
     assert [(m.qualname, m.table) for m in r.result.models] == [("app.models.Item", "items")]
     assert rewrite_tree(root) == {}
+
+
+def test_a_none_type_argument_is_no_type(tmp_path):
+    """Regression: ``mapped_column(None, nullable=True)`` (letta's way of saying "the type comes from the
+    annotation") became ``Field(sa_type=None)``, a NullType column: the DDL lost the types. ``None``
+    gives no type: the annotation's type stands, in the analysis and the rewrite."""
+    root = _project(tmp_path / "p", """
+        from typing import Optional
+
+        from sqlalchemy import ForeignKey
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        from app.db import Base
+
+
+        class Step(Base):
+            __tablename__ = "steps"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            model: Mapped[Optional[str]] = mapped_column(None, nullable=True)
+            tokens: Mapped[int] = mapped_column(None)
+            parent_id: Mapped[Optional[int]] = mapped_column(None, ForeignKey("steps.id"))
+        """)
+    r = run([str(root)], Config(), use_cache=False)
+    assert [(c.attr, c.sql_type, c.python_type) for m in r.result.models for c in m.columns] == [
+        ("id", "Integer", "int"), ("model", "String", "str"), ("tokens", "Integer", "int"),
+        ("parent_id", "Integer", "int")]
+    out, kept, differences = _rewritten_and_compared(root)
+    assert kept == {} and differences == []
+    models = out["app/models.py"]
+    assert "    model: Optional[str]\n    tokens: int\n" in models and "sa_type" not in models
+    assert '    parent_id: Optional[int] = Field(foreign_key="steps.id")\n' in models

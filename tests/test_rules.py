@@ -439,6 +439,7 @@ def loops(db):
     posts = db.scalars(select(Post)).all()
     for post in posts:
         print(post.author.name, post.title)
+        print(post.author.id)  # the same load: one finding per loop
     names = [p.author.name for p in db.scalars(select(Post))]
     eager = db.scalars(select(Post).options(selectinload(Post.comments))).all()
     for post in eager:
@@ -474,8 +475,8 @@ def test_practice_rules(project):
     got = sorted((f.code, f.line) for f in r.findings
                  if f.code.startswith("SQM30") and f.path == "app/service.py")
     assert got == [
-        ("SQM301", 13), ("SQM302", 23), ("SQM303", 35), ("SQM303", 36),
-        ("SQM304", 46), ("SQM304", 49), ("SQM305", 7), ("SQM305", 8),
+        ("SQM301", 13), ("SQM302", 23), ("SQM303", 35), ("SQM303", 37),
+        ("SQM304", 47), ("SQM304", 50), ("SQM305", 7), ("SQM305", 8),
         ("SQM308", 25), ("SQM308", 26), ("SQM308", 29),
     ]
 
@@ -890,3 +891,71 @@ def test_sqm102_says_so_when_the_column_s_sql_type_is_unknown(project):
     })
     assert [f.message for f in r.findings if f.code == "SQM102"] == [
         "`account_id: str` but column Order.account_id is int (its SQL type is not known statically)"]
+
+
+def test_sqm103_an_explicit_none_default_is_no_default(project):
+    """Regression: ``Column(..., nullable=False, default=None)`` (or ``server_default=None``) counted as a
+    column with a default, so a create schema accepting None for it got no SQM103, and the JSON said
+    ``"default": "None"``; SQLAlchemy gives such a column no default at all."""
+    models = POST_MODEL.replace('title = Column(String(200), nullable=False)',
+                                'title = Column(String(200), nullable=False, default=None)').replace(
+        'body = Column(Text)', 'body = Column(Text, nullable=False, server_default=None, insert_default="")')
+    r = project(tree("""
+        from typing import Optional
+        from pydantic import BaseModel
+
+        class PostCreate(BaseModel):
+            title: Optional[str] = None
+            body: Optional[str] = None
+        """, models=models))
+    assert codes(r, "SQM103") == [("app/schemas.py", 5, S + "PostCreate.title")]
+    cols = {c.attr: (c.default, c.server_default) for m in r.models for c in m.columns}
+    assert (cols["title"], cols["body"]) == ((None, None), ('""', None))
+
+
+def test_sqm307_a_boolean_field_holds_no_secret(project):
+    """Regression: letta's ``return_token_ids: bool`` (whether to return token ids) was a secret sent to
+    clients, an error; a field typed bool cannot carry a token or a password, whatever its name."""
+    r = project(tree(
+        """
+        from typing import Optional
+
+        from pydantic import BaseModel
+
+        class Page(BaseModel):
+            return_token_ids: bool = False
+            password_set: Optional[bool] = None
+            access_token: str
+        """,
+        models=USAGE_MODELS,
+        **{"app/api.py": """
+            from fastapi import APIRouter
+            from app.schemas import Page
+
+            router = APIRouter()
+
+
+            @router.get("/page", response_model=Page)
+            def page():
+                ...
+            """},
+    ))
+    assert codes(r, "SQM307") == [("app/schemas.py", 8, S + "Page.access_token")]
+
+
+def test_sqm106_a_field_reading_a_column_through_its_alias_has_one(project):
+    """Regression: letta's ``metadata: dict = Field(validation_alias="metadata_")`` reads column
+    ``metadata_`` from the model, yet got SQM106 "has no column"; a ``serialization_alias`` only renames
+    the output and reads the field's own name."""
+    r = project(tree("""
+        from pydantic import BaseModel, ConfigDict, Field
+
+        class PostOut(BaseModel):
+            model_config = ConfigDict(from_attributes=True)
+            id: int
+            headline: str = Field(validation_alias="title")
+            text: str = Field(None, alias="body")
+            summary: str = Field(serialization_alias="body")
+            extra: str
+        """))
+    assert codes(r, "SQM106") == [("app/schemas.py", 8, S + "PostOut.summary"), ("app/schemas.py", 9, S + "PostOut.extra")]

@@ -134,6 +134,8 @@ def column_spec(ix: Index, attr: Attr, col: Column, targets: Targets | None = No
             carried_module = ref.rsplit(".", 1)[0] if ref and "." in ref else None
     if call is not None and ix.ref(call) == "sqlalchemy:deferred":
         raise Unsupported(f"deferred() column {attr.name}")
+    if call is not None and ix.ref(call) == "typing:cast":
+        raise Unsupported(f"cast() around column {attr.name}")
     kwargs: dict[str, Expr] = {}
     positional: list[Expr] = []
     for source in (carried, call):
@@ -143,7 +145,7 @@ def column_spec(ix: Index, attr: Attr, col: Column, targets: Targets | None = No
             if k.startswith("*"):
                 raise Unsupported(f"**kwargs in column {attr.name}")
             kwargs[k] = v
-        positional.extend(source.args)
+        positional.extend(a for a in source.args if not (a.kind == "const" and a.value is None))  # no type
     if positional and positional[0].kind == "str":
         if "name" not in kwargs:
             kwargs["name"] = positional[0]

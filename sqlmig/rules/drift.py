@@ -41,6 +41,18 @@ def type_compatible(field: SchemaField, column: Column) -> bool | None:
     return f_fam == c_fam
 
 
+def _read_as(ctx: Context, f: SchemaField) -> str | None:
+    """The attribute a field reads from an object: ``Field(validation_alias="metadata_")`` (or
+    ``alias=``) reads ``obj.metadata_``."""
+    entry = ctx.ix.classes.get(f.owner)
+    attr = next((a for a in entry[0].attrs if a.name == f.name), None) if entry is not None else None
+    value = attr.value if attr is not None else None
+    if value is None or value.kind != "call" or not (ctx.ix.ref(value) or "").endswith(":Field"):
+        return None
+    alias = value.kw("validation_alias") or value.kw("alias")
+    return alias.value if alias is not None and alias.kind == "str" else None
+
+
 def _field_at(ctx: Context, f: SchemaField) -> tuple[str, int, int, str]:
     return ctx.path_of(f.owner), f.line, f.col, f"{f.owner}.{f.name}"
 
@@ -113,7 +125,8 @@ def _pair_findings(ctx: Context, pair: Pair) -> None:
         if column is not None and column.owner == f.owner:
             continue  # one declaration: the model inherits the field from the schema (a SQLModel base)
         if column is None or f.name in sinfo.nested:  # a nested schema or model is no copy of a column
-            if column is None and f.name not in relationships and not ctx.ix.maps_through_library(pair.model):
+            if column is None and f.name not in relationships and not ctx.ix.maps_through_library(pair.model) and not (
+                    f.alias and _read_as(ctx, f) in columns.keys() | relationships):
                 # (a library's base class may declare the column: its columns are not known)
                 ctx.emit("SQM106", path, line, col, subject,
                          f"`{f.name}` has no column in {model_name}; it stays on the schema")

@@ -205,7 +205,10 @@ def n_plus_one(ctx: Context) -> None:
                 continue  # Row objects: their attributes are the selected columns and entities
             queried = _queried_models(ctx, source)
             eager = " ".join(loaders.get(loop.scope, ()))
+            reported: set[str] = set()
             for use in loop.uses:
+                if use.attr in reported:
+                    continue  # one load per row however often the body reads it: the first use says it
                 if queried:
                     lazies = [rel_lazy[q][use.attr] for q in queried if use.attr in rel_lazy.get(q, {})]
                 else:
@@ -214,6 +217,7 @@ def n_plus_one(ctx: Context) -> None:
                     continue
                 if re.search(rf"\b{re.escape(use.attr)}\b", eager):
                     continue
+                reported.add(use.attr)
                 ctx.emit("SQM303", facts.path, use.line, use.col, loop.scope,
                          f"{loop.target}.{use.attr} loads a relationship once per row")
 
@@ -230,7 +234,7 @@ def sensitive_response(ctx: Context) -> None:
                     used.setdefault(ref, call.scope)
     for schema, route in sorted(used.items()):
         for f in ctx.schemas[schema].schema.fields:
-            if is_sensitive(f.name):
+            if is_sensitive(f.name) and f.python_type != "bool":  # a flag about a token holds none
                 ctx.emit("SQM307", ctx.path_of(f.owner), f.line, f.col, f"{f.owner}.{f.name}",
                          f"{f.name} is sent to clients: {schema.rsplit('.', 1)[-1]} is the response_model of "
                          f"{route.rsplit('.', 1)[-1]}")

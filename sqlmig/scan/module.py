@@ -468,8 +468,9 @@ class ModuleScanner:
         methods = []
         for fn, returns in ctx.methods:
             m_line, m_col = at(fn)
+            params = fn.params.posonly_params or fn.params.params
             methods.append(Method(fn.name.value, m_line, m_col, tuple(summ(d.decorator) for d in fn.decorators),
-                                  tuple(summ(r) for r in returns[:4])))
+                                  tuple(summ(r) for r in returns[:4]), params[0].name.value if params else ""))
         return ClassFact(
             name=node.name.value,
             qualname=ctx.qualname,
