@@ -14,6 +14,7 @@ SCHEMA_ROOTS = frozenset({"pydantic:BaseModel", "pydantic.v1:BaseModel"})
 NOT_SCHEMAS = frozenset({"pydantic_settings:BaseSettings", "pydantic:BaseSettings", "pydantic.v1:BaseSettings",
                          "pydantic:RootModel"})
 TYPE_ROOTS = frozenset({"sqlalchemy:TypeDecorator", "sqlalchemy:UserDefinedType", "sqlalchemy:TypeEngine"})
+FLASK_DB = "flask_sqlalchemy:SQLAlchemy"
 
 
 def is_revision(bindings: dict[str, Binding]) -> bool:
@@ -29,6 +30,10 @@ def _is_field(attr) -> bool:
     """Whether a class-body statement declares a Pydantic field (annotated, public, not config)."""
     return attr.annotation is not None and not attr.name.startswith("_") and attr.name != "model_config" \
         and attr.annotation.ref != "typing:ClassVar"
+
+
+def _is_none(value: Expr | None) -> bool:
+    return value is not None and value.kind == "const" and value.value is None
 
 
 def _map_refs(obj, fix):
@@ -167,9 +172,20 @@ class Index:
             value = binding.value
             if value.kind in ("name", "attr") and value.ref and not tail:
                 return self._resolve(value.ref, depth + 1)
-            if tail and value.kind == "call" and value.ref == "flask_sqlalchemy:SQLAlchemy":
+            if tail and self.is_flask_db(value):
                 return "flask_sqlalchemy:Model" if tail == "Model" else f"sqlalchemy:{tail.rsplit('.', 1)[-1]}"
         return ref
+
+    def is_flask_db(self, value: Expr) -> bool:
+        """Whether ``value`` makes a Flask-SQLAlchemy extension: ``SQLAlchemy(...)`` or a call of a
+        project class deriving from it (``class AppSQLAlchemy(SQLAlchemy)``, a common way to set
+        engine or query options), whose ``db.Model`` is a declarative base all the same."""
+        if value.kind != "call" or not value.ref:
+            return False
+        if value.ref == FLASK_DB:
+            return True
+        ref = self.resolve(value.ref)
+        return ref == FLASK_DB or (ref in self.classes and FLASK_DB in self.mro(ref))
 
     # Star imports. The rule, close to Python's for the way star imports are written (first, then
     # the module's own names): a name the module binds itself (import, assignment, definition) wins
@@ -329,7 +345,7 @@ class Index:
                     b.value.ref in BASE_FACTORIES or b.value.last == "generate_base"
                 ):
                     found[f"{mod}.{name}"] = (b.line, mod)
-                elif b.kind == "assign" and b.value is not None and b.value.ref == "flask_sqlalchemy:SQLAlchemy":
+                elif b.kind == "assign" and b.value is not None and self.is_flask_db(b.value):
                     found[f"{mod}.{name}.Model"] = (b.line, mod)
         for qualname, (cls, facts) in self.classes.items():
             refs = set(self.base_refs(cls))
@@ -393,14 +409,22 @@ class Index:
         return None
 
     def _has_table(self, qualname: str) -> bool:
-        """Own ``__tablename__``/``__table__`` (not ``None``), or a ``declared_attr`` one up the MRO."""
+        """Own ``__tablename__``/``__table__`` (not ``None``), or one up the MRO: a ``declared_attr``
+        anywhere, or a plain ``__tablename__`` of a class that is not mapped (a mixin's, which
+        SQLAlchemy applies to the model as its own; a mapped parent's is that parent's table)."""
         for attr in self.classes[qualname][0].attrs:
             if attr.name in ("__tablename__", "__table__"):
-                return not (attr.value is not None and attr.value.kind == "const" and attr.value.value is None)
+                return not _is_none(attr.value)
         for q in self.mro(qualname):
             entry = self.classes.get(q)
-            if entry is not None and any(m.name == "__tablename__" for m in entry[0].methods):
+            if entry is None:
+                continue
+            if any(m.name == "__tablename__" for m in entry[0].methods):
                 return True
+            if q != qualname:
+                attr = next((a for a in entry[0].attrs if a.name == "__tablename__"), None)
+                if attr is not None and not self._mapped_base(q, set()):
+                    return not _is_none(attr.value)
         return False
 
     def is_schema(self, qualname: str) -> bool:

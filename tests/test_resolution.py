@@ -849,3 +849,88 @@ def test_a_type_annotation_map_gives_the_columns_their_types(project):
     }
     assert [f.message for f in r.findings if f.code == "SQM104"] == [
         "`name` has max_length=200 but column City.name is String(50)"]
+
+
+def test_a_subclass_of_flask_sqlalchemy_makes_db_model_a_base(project):
+    """Regression (indico: 0 of 151 models found): ``db = AppSQLAlchemy()``, a project subclass of
+    Flask-SQLAlchemy's ``SQLAlchemy`` (a common way to set engine or query options), and re-exported
+    from the package; its ``db.Model`` is the declarative base as with ``SQLAlchemy()`` itself."""
+    r = project({
+        "app/__init__.py": "",
+        "app/db/__init__.py": "from .core import db\n\n__all__ = ['db']\n",
+        "app/db/core.py": """
+            from flask_sqlalchemy import SQLAlchemy as _SQLAlchemy
+
+
+            class AppSQLAlchemy(_SQLAlchemy):
+                def apply_driver_hacks(self, app, info, options):
+                    options.setdefault("pool_pre_ping", True)
+
+
+            class StrictSQLAlchemy(AppSQLAlchemy):
+                pass
+
+
+            db = StrictSQLAlchemy(session_options={"autoflush": False})
+            """,
+        "app/models.py": """
+            from app.db import db
+
+
+            class Room(db.Model):
+                __tablename__ = "rooms"
+                id = db.Column(db.Integer, primary_key=True)
+                name = db.Column(db.String(80), nullable=False)
+            """,
+    })
+    assert [(m.qualname, m.base, m.table) for m in r.models] == [("app.models.Room", "flask_sqlalchemy:Model", "rooms")]
+    assert [(c.attr, c.sql_type, c.nullable, c.primary_key) for c in r.models[0].columns] == [
+        ("id", "db.Integer", False, True), ("name", "db.String(80)", False, False)]
+
+
+def test_a_tablename_from_a_mixin_maps_the_model(project):
+    """Regression (indico's settings tables): ``__tablename__`` declared on a plain mixin applies to
+    the model deriving from it (SQLAlchemy reads it off the MRO), so the model is mapped, with the
+    mixin's table name; a mapped parent's ``__tablename__`` is that parent's table (the child without
+    its own is single-table inheritance), and a mixin's ``None`` means no table."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+
+            class SettingsBase:
+                __tablename__ = "settings"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(50), nullable=False)
+
+
+            class NoTable:
+                __tablename__ = None
+
+
+            class Setting(SettingsBase, Base):
+                pass
+
+
+            class Employee(Base):
+                __tablename__ = "employees"
+                id = Column(Integer, primary_key=True)
+
+
+            class Manager(Employee):
+                pass
+
+
+            class Helper(NoTable, Base):
+                pass
+            """,
+    })
+    assert [(m.qualname.rsplit(".", 1)[-1], m.table, m.parents) for m in r.models] == [
+        ("Employee", "employees", ()), ("Manager", None, ("app.models.Employee",)), ("Setting", "settings", ())]
+    setting = _model(r, "app.models.Setting")
+    assert [(c.attr, c.owner, c.primary_key) for c in setting.columns] == [
+        ("id", "app.models.SettingsBase", True), ("name", "app.models.SettingsBase", False)]
