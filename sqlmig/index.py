@@ -255,6 +255,16 @@ class Index:
                     todo.extend(self.modules[mod].imported_modules)
         return seen
 
+    def env_missing(self, facts: ModuleFacts, model_modules: set[str]) -> list[str]:
+        """The model modules an Alembic ``env.py`` never imports (SQM306; ``migrate`` adds them). None
+        when its ``target_metadata`` comes from the running Flask app (Flask-Migrate's
+        ``current_app.extensions["migrate"].db.metadata``): the app's start-up imports the models."""
+        target = next((b for b in facts.bindings if b.name == "target_metadata"), None)
+        if target is not None and target.value is not None and any(
+                (e.ref or "").replace(":", ".").startswith("flask.current_app") for e in target.value.walk()):
+            return []
+        return sorted(model_modules - self.import_closure(facts.imported_modules))
+
     def binding_of(self, ref: str | None) -> Binding | None:
         """The module-level binding a resolved project name points at."""
         ref = self.resolve(ref)

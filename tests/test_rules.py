@@ -530,6 +530,19 @@ def test_sqm306_negative_when_models_imported(project):
     assert codes(project(files), "SQM306") == []
 
 
+def test_sqm306_negative_when_the_metadata_comes_from_the_flask_app(project):
+    """Regression (indico): Flask-Migrate's env.py takes ``target_metadata`` from the running app
+    (``current_app.extensions["migrate"].db.metadata``), whose start-up imports the models; what
+    env.py imports itself says nothing of what that metadata holds."""
+    files = tree("from pydantic import BaseModel\n")
+    files["migrations/env.py"] = """
+        from flask import current_app
+
+        target_metadata = current_app.extensions["migrate"].db.metadata
+        """
+    assert codes(project(files), "SQM306") == []
+
+
 @pytest.mark.parametrize("comment, expected", [
     ("  # sqlmig: ignore[SQM309]", []),
     ("  # sqlmig: ignore", []),
