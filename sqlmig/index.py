@@ -103,6 +103,14 @@ class Index:
             self.bindings[facts.module] = table
             if is_revision(table):  # its classes are a snapshot of the schema back then, not the app's
                 self.revisions.add(facts.module)
+        # the rest of an Alembic script folder (the folder holding a revision's ``versions/``): helper
+        # modules with the snapshot models data migrations share are history as well
+        folders = {path.rsplit("/", 2)[0] + "/" for path in (self.modules[m].path for m in self.revisions)
+                   if path.count("/") >= 2 and path.rsplit("/", 2)[1] == "versions"}
+        if folders:
+            for facts in self.modules.values():
+                if facts.path.startswith(tuple(folders)):
+                    self.revisions.add(facts.module)
 
     def _star_names_resolved(self, facts: ModuleFacts) -> ModuleFacts:
         """``facts`` with each name its star imports supply replaced by what it resolves to. The

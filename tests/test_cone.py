@@ -18,6 +18,7 @@ from tests.conftest import ROOT, SAMPLES
 
 PROJECTS = [SAMPLES / "blog", SAMPLES / "hotels", SAMPLES / "payroll", SAMPLES / "mixed",
             ROOT / "tests/fixtures/cone_zoo", ROOT / "tests/fixtures/cone_stars", ROOT / "tests/fixtures/cone_fk",
+            ROOT / "tests/fixtures/cone_history",
             ROOT / "tests/fixtures/rewrite_zoo",
             ROOT / "tests/fixtures/fullstack_template"]
 
