@@ -15,6 +15,8 @@ NOT_SCHEMAS = frozenset({"pydantic_settings:BaseSettings", "pydantic:BaseSetting
                          "pydantic:RootModel"})
 TYPE_ROOTS = frozenset({"sqlalchemy:TypeDecorator", "sqlalchemy:UserDefinedType", "sqlalchemy:TypeEngine"})
 FLASK_DB = "flask_sqlalchemy:SQLAlchemy"
+# declarative bases libraries define: Flask-SQLAlchemy's db.Model, Flask-AppBuilder's Model (superset)
+LIBRARY_BASES = frozenset({"flask_sqlalchemy:Model", "flask_appbuilder:Model"})
 
 
 def is_revision(bindings: dict[str, Binding]) -> bool:
@@ -265,11 +267,9 @@ class Index:
 
     def env_missing(self, facts: ModuleFacts, model_modules: set[str]) -> list[str]:
         """The model modules an Alembic ``env.py`` never imports (SQM306; ``migrate`` adds them). None
-        when its ``target_metadata`` comes from the running Flask app (Flask-Migrate's
-        ``current_app.extensions["migrate"].db.metadata``): the app's start-up imports the models."""
-        target = next((b for b in facts.bindings if b.name == "target_metadata"), None)
-        if target is not None and target.value is not None and any(
-                (e.ref or "").replace(":", ".").startswith("flask.current_app") for e in target.value.walk()):
+        when it runs inside the Flask app (it reads ``current_app``, as Flask-Migrate's does, often for
+        ``target_metadata`` itself): the app's start-up imports the models."""
+        if any(m.replace(":", ".").startswith("flask.current_app") for m in facts.imported_modules):
             return []
         return sorted(model_modules - self.import_closure(facts.imported_modules))
 
@@ -378,7 +378,7 @@ class Index:
         for q in self.mro(qualname):
             if q in bases and q != qualname:
                 return q
-            if q == "flask_sqlalchemy:Model":
+            if q in LIBRARY_BASES:
                 return q
         return None
 

@@ -43,6 +43,7 @@ _KNOWN_TOPS = frozenset(
         "alembic",
         "builtins",
         "flask_sqlalchemy",
+        "flask_appbuilder",
         "starlette",
         "ipaddress",
     }

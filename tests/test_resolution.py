@@ -934,3 +934,31 @@ def test_a_tablename_from_a_mixin_maps_the_model(project):
     setting = _model(r, "app.models.Setting")
     assert [(c.attr, c.owner, c.primary_key) for c in setting.columns] == [
         ("id", "app.models.SettingsBase", True), ("name", "app.models.SettingsBase", False)]
+
+
+def test_flask_appbuilder_model_is_a_declarative_base(project):
+    """Regression (superset: none of its app models found): Flask-AppBuilder's ``Model`` (imported
+    from ``flask_appbuilder`` or ``flask_appbuilder.models.sqla``) is a declarative base a library
+    defines, as Flask-SQLAlchemy's ``db.Model`` is."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            from flask_appbuilder import Model
+            from flask_appbuilder.models.sqla import Model as SqlaModel
+            from sqlalchemy import Column, Integer, String
+
+
+            class Dashboard(Model):
+                __tablename__ = "dashboards"
+                id = Column(Integer, primary_key=True)
+                title = Column(String(500))
+
+
+            class Slice(SqlaModel):
+                __tablename__ = "slices"
+                id = Column(Integer, primary_key=True)
+            """,
+    })
+    assert [(m.qualname, m.base, m.table) for m in r.models] == [
+        ("app.models.Dashboard", "flask_appbuilder:Model", "dashboards"),
+        ("app.models.Slice", "flask_appbuilder:Model", "slices")]

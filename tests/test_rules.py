@@ -530,16 +530,18 @@ def test_sqm306_negative_when_models_imported(project):
     assert codes(project(files), "SQM306") == []
 
 
-def test_sqm306_negative_when_the_metadata_comes_from_the_flask_app(project):
-    """Regression (indico): Flask-Migrate's env.py takes ``target_metadata`` from the running app
-    (``current_app.extensions["migrate"].db.metadata``), whose start-up imports the models; what
-    env.py imports itself says nothing of what that metadata holds."""
+@pytest.mark.parametrize("env", [
+    'target_metadata = current_app.extensions["migrate"].db.metadata\n',
+    'from app.db import Base\n\nconfig.set_main_option("sqlalchemy.url", current_app.config["DB_URI"])\n'
+    'target_metadata = Base.metadata\n',
+])
+def test_sqm306_negative_when_env_runs_inside_the_flask_app(project, env):
+    """Regression (indico, superset): Flask-Migrate runs env.py inside the app, whose start-up imports
+    the models; env.py reads ``current_app`` (for ``target_metadata`` itself, or the database URL),
+    and what it imports itself says nothing of what the metadata holds."""
     files = tree("from pydantic import BaseModel\n")
-    files["migrations/env.py"] = """
-        from flask import current_app
-
-        target_metadata = current_app.extensions["migrate"].db.metadata
-        """
+    files["migrations/env.py"] = "from alembic import context\nfrom flask import current_app\n\n" \
+        "config = context.config\n" + env
     assert codes(project(files), "SQM306") == []
 
 
