@@ -962,3 +962,43 @@ def test_flask_appbuilder_model_is_a_declarative_base(project):
     assert [(m.qualname, m.base, m.table) for m in r.models] == [
         ("app.models.Dashboard", "flask_appbuilder:Model", "dashboards"),
         ("app.models.Slice", "flask_appbuilder:Model", "slices")]
+
+
+def test_a_single_column_foreign_key_constraint_in_table_args_is_the_columns_key(project):
+    """Regression (ckan's file tables): ``ForeignKeyConstraint(["file_id"], ["file.id"], ...)`` in
+    ``__table_args__`` left the column without its foreign key, so SQM309 missed it. A composite one
+    stays the model's (SQM204)."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            import sqlalchemy as sa
+            from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+            class Base(DeclarativeBase):
+                pass
+
+
+            class File(Base):
+                __tablename__ = "file"
+                id: Mapped[str] = mapped_column(sa.TEXT, primary_key=True)
+                a: Mapped[int]
+                b: Mapped[int]
+
+
+            class Owner(Base):
+                __tablename__ = "owner"
+                __table_args__ = (
+                    sa.ForeignKeyConstraint(["file_id"], ["file.id"], "owner_file_id_fkey", ondelete="CASCADE"),
+                    sa.ForeignKeyConstraint(["a", "b"], ["file.a", "file.b"]),
+                )
+                id: Mapped[int] = mapped_column(primary_key=True)
+                file_id: Mapped[str] = mapped_column(sa.TEXT)
+                a: Mapped[int]
+                b: Mapped[int]
+            """,
+    })
+    owner = _model(r, "app.models.Owner")
+    assert [(c.attr, c.foreign_key, c.ondelete) for c in owner.columns] == [
+        ("id", None, None), ("file_id", "file.id", "CASCADE"), ("a", None, None), ("b", None, None)]
+    assert [f.subject for f in r.findings if f.code == "SQM309"] == ["app.models.Owner.file_id"]
