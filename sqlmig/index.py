@@ -34,6 +34,13 @@ def _is_field(attr) -> bool:
         and attr.annotation.ref != "typing:ClassVar"
 
 
+def _is_test(path: str) -> bool:
+    """A test module: in a ``tests``/``test`` folder, or ``test_*.py``, ``*_test.py``, ``conftest.py``."""
+    *folders, name = path.split("/")
+    return bool({"tests", "test"} & set(folders)) or name.startswith("test_") or name.endswith("_test.py") \
+        or name == "conftest.py"
+
+
 def _is_none(value: Expr | None) -> bool:
     return value is not None and value.kind == "const" and value.value is None
 
@@ -266,12 +273,14 @@ class Index:
         return seen
 
     def env_missing(self, facts: ModuleFacts, model_modules: set[str]) -> list[str]:
-        """The model modules an Alembic ``env.py`` never imports (SQM306; ``migrate`` adds them). None
-        when it runs inside the Flask app (it reads ``current_app``, as Flask-Migrate's does, often for
-        ``target_metadata`` itself): the app's start-up imports the models."""
+        """The model modules an Alembic ``env.py`` never imports (SQM306; ``migrate`` adds them), test
+        modules left out (a model a test declares is no table of the app's). None when it runs inside
+        the Flask app (it reads ``current_app``, as Flask-Migrate's does, often for ``target_metadata``
+        itself): the app's start-up imports the models."""
         if any(m.replace(":", ".").startswith("flask.current_app") for m in facts.imported_modules):
             return []
-        return sorted(model_modules - self.import_closure(facts.imported_modules))
+        wanted = {m for m in model_modules if m not in self.modules or not _is_test(self.modules[m].path)}
+        return sorted(wanted - self.import_closure(facts.imported_modules))
 
     def binding_of(self, ref: str | None) -> Binding | None:
         """The module-level binding a resolved project name points at."""
