@@ -525,7 +525,8 @@ class ModelBuilder:
 
     def _constraint_keys(self, info: ModelInfo, columns: dict[str, Column]) -> None:
         """Columns a ``PrimaryKeyConstraint`` in ``__table_args__`` names (as strings or as the column
-        attributes) are primary keys, NOT NULL unless they say ``nullable=`` themselves."""
+        attributes) are primary keys, NOT NULL unless they say ``nullable=`` themselves; the column of
+        a single-column ``ForeignKeyConstraint`` gets its foreign key."""
         for call in table_arg_calls(self.ix, info.table_args, "sqlalchemy:PrimaryKeyConstraint"):
             for arg in call.args:
                 col = None
@@ -537,6 +538,23 @@ class ModelBuilder:
                     continue
                 said = (col.owner, col.attr) in self._nullable_said
                 columns[col.attr] = replace(col, primary_key=True, nullable=col.nullable if said else False)
+        # a single-column ForeignKeyConstraint(["file_id"], ["file.id"], ondelete=...) is that column's key
+        for call in table_arg_calls(self.ix, info.table_args, "sqlalchemy:ForeignKeyConstraint"):
+            local, remote = (call.args[:2] if len(call.args) >= 2 else (call.kw("columns"), call.kw("refcolumns")))
+            if local is None or remote is None or local.kind not in ("list", "tuple") or \
+                    remote.kind not in ("list", "tuple") or len(local.args) != 1 or len(remote.args) != 1:
+                continue
+            arg, target = local.args[0], remote.args[0]
+            col = None
+            if arg.kind == "str":
+                col = next((c for c in columns.values() if c.name == arg.value), None) or columns.get(arg.value)
+            elif arg.kind == "name":
+                col = columns.get(arg.text)
+            if col is None or col.foreign_key or target.kind != "str":
+                continue
+            ondelete = call.kw("ondelete")
+            columns[col.attr] = replace(col, foreign_key=target.value,
+                                        ondelete=ondelete.value if ondelete is not None and ondelete.kind == "str" else None)
 
     def _table_columns(self, attr: Attr, owner: str) -> dict[str, Column]:
         """Columns of an imperative ``__table__ = Table("name", metadata, Column("id", ...), ...)``."""

@@ -12,6 +12,7 @@ cone follows each of them:
 - class and table names spelled in strings by the file and by the modules found so far
   (``relationship("Item")``, ``ForeignKey("items.id")``), a table name also being one a class's name
   gives (``cls.__name__.lower()``, Flask-SQLAlchemy's ``user_account`` for ``UserAccount``).
+- for a module of an Alembic script folder, the revisions that make it history.
 
 ``check FILES`` analyses the cone when nothing outside FILES changed since the last full run; a test
 compares the result with a full analysis for every file of every sample, fixture and generated
@@ -246,4 +247,14 @@ def cone(targets: list[str], outlines: dict[str, Outline], imports: dict[str, li
             continue
         closed.add(path)
         todo.extend(imports.get(path, ()))
-    return closed | reverse
+    result = closed | reverse
+    # a module of an Alembic script folder (``X/`` of ``X/versions/``) is history when a revision is
+    # analysed with it (``Index.revisions``): the revisions importing it come along (all of them if none does)
+    scripts = {p.rsplit("/", 2)[0] + "/" for p in outlines if p.count("/") >= 2 and p.rsplit("/", 2)[1] == "versions"}
+    for path in sorted(result) if scripts else ():
+        folder = next((x for x in scripts if path.startswith(x)), None)
+        if folder is not None:
+            versions = folder + "versions/"
+            result |= {p for p in importers.get(path, ()) if p.startswith(versions)} or \
+                {p for p in outlines if p.startswith(versions)}
+    return result

@@ -119,6 +119,26 @@ def analysis_root(paths: list[str]) -> Path:
     return common if common.is_dir() else common.parent
 
 
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
+def default_src(paths: list[str]) -> tuple[Path, ...]:
+    """The src roots when none are configured (ruff's default has ``src`` too): a ``src`` folder that
+    is no package (no ``__init__.py``, or it is imported as ``src``) in the analysed folder, or the
+    analysed folder itself or the nearest one above it so named when it sits beside a
+    ``pyproject.toml``, ``setup.py`` or ``setup.cfg`` (a ``~/src`` of checkouts is not a project's)."""
+    if not paths:
+        return ()
+    root = analysis_root(paths)
+    found = []
+    if (root / "src").is_dir():
+        found.append(root / "src")
+    above = next((d for d in (root, *root.parents) if d.name == "src"), None)
+    if above is not None and any((above.parent / m).is_file() for m in PROJECT_MARKERS):
+        found.append(above)
+    return tuple(d for d in dict.fromkeys(found) if not (d / "__init__.py").is_file())
+
+
 def source_file(path: Path, root: Path, src: tuple[Path, ...] = (),
                 cache: dict[Path, tuple[str, ...]] | None = None) -> SourceFile:
     """How ``discover`` names one file below ``root`` (before names that clash are made unique)."""

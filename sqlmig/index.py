@@ -16,6 +16,9 @@ NOT_SCHEMAS = frozenset({"pydantic_settings:BaseSettings", "pydantic:BaseSetting
 # what maps a column or a relationship in a class body
 MAPPING_CALLS = frozenset({"sqlalchemy:Column", "sqlalchemy:mapped_column", "sqlalchemy:relationship"})
 TYPE_ROOTS = frozenset({"sqlalchemy:TypeDecorator", "sqlalchemy:UserDefinedType", "sqlalchemy:TypeEngine"})
+FLASK_DB = "flask_sqlalchemy:SQLAlchemy"
+# declarative bases libraries define: Flask-SQLAlchemy's db.Model, Flask-AppBuilder's Model (superset)
+LIBRARY_DECLARATIVE_BASES = frozenset({"flask_sqlalchemy:Model", "flask_appbuilder:Model"})
 
 
 def is_revision(bindings: dict[str, Binding]) -> bool:
@@ -35,6 +38,17 @@ def _is_field(attr) -> bool:
     """Whether a class-body statement declares a Pydantic field (annotated, public, not config)."""
     return attr.annotation is not None and not attr.name.startswith("_") and attr.name != "model_config" \
         and attr.annotation.ref != "typing:ClassVar"
+
+
+def _is_test(path: str) -> bool:
+    """A test module: in a ``tests``/``test`` folder, or ``test_*.py``, ``*_test.py``, ``conftest.py``."""
+    *folders, name = path.split("/")
+    return bool({"tests", "test"} & set(folders)) or name.startswith("test_") or name.endswith("_test.py") \
+        or name == "conftest.py"
+
+
+def _is_none(value: Expr | None) -> bool:
+    return value is not None and value.kind == "const" and value.value is None
 
 
 def _map_refs(obj, fix):
@@ -107,6 +121,14 @@ class Index:
             self.bindings[facts.module] = table
             if is_revision(table):  # its classes are a snapshot of the schema back then, not the app's
                 self.revisions.add(facts.module)
+        # the rest of an Alembic script folder (the folder holding a revision's ``versions/``): helper
+        # modules with the snapshot models data migrations share are history as well
+        folders = {path.rsplit("/", 2)[0] + "/" for path in (self.modules[m].path for m in self.revisions)
+                   if path.count("/") >= 2 and path.rsplit("/", 2)[1] == "versions"}
+        if folders:
+            for facts in self.modules.values():
+                if facts.path.startswith(tuple(folders)):
+                    self.revisions.add(facts.module)
 
     def _star_names_resolved(self, facts: ModuleFacts) -> ModuleFacts:
         """``facts`` with each name its star imports supply replaced by what it resolves to. The
@@ -176,9 +198,20 @@ class Index:
             value = binding.value
             if value.kind in ("name", "attr") and value.ref and not tail:
                 return self._resolve(value.ref, depth + 1)
-            if tail and value.kind == "call" and value.ref == "flask_sqlalchemy:SQLAlchemy":
+            if tail and self.is_flask_db(value):
                 return "flask_sqlalchemy:Model" if tail == "Model" else f"sqlalchemy:{tail.rsplit('.', 1)[-1]}"
         return ref
+
+    def is_flask_db(self, value: Expr) -> bool:
+        """Whether ``value`` makes a Flask-SQLAlchemy extension: ``SQLAlchemy(...)`` or a call of a
+        project class deriving from it (``class AppSQLAlchemy(SQLAlchemy)``, a common way to set
+        engine or query options), whose ``db.Model`` is a declarative base all the same."""
+        if value.kind != "call" or not value.ref:
+            return False
+        if value.ref == FLASK_DB:
+            return True
+        ref = self.resolve(value.ref)
+        return ref == FLASK_DB or (ref in self.classes and FLASK_DB in self.mro(ref))
 
     # Star imports. The rule, close to Python's for the way star imports are written (first, then
     # the module's own names): a name the module binds itself (import, assignment, definition) wins
@@ -247,6 +280,16 @@ class Index:
                     seen.add(mod)
                     todo.extend(self.modules[mod].imported_modules)
         return seen
+
+    def env_missing(self, facts: ModuleFacts, model_modules: set[str]) -> list[str]:
+        """The model modules an Alembic ``env.py`` never imports (SQM306; ``migrate`` adds them), test
+        modules left out (a model a test declares is no table of the app's). None when it runs inside
+        the Flask app (it reads ``current_app``, as Flask-Migrate's does, often for ``target_metadata``
+        itself): the app's start-up imports the models."""
+        if any(m.replace(":", ".").startswith("flask.current_app") for m in facts.imported_modules):
+            return []
+        wanted = {m for m in model_modules if m not in self.modules or not _is_test(self.modules[m].path)}
+        return sorted(wanted - self.import_closure(facts.imported_modules))
 
     def binding_of(self, ref: str | None) -> Binding | None:
         """The module-level binding a resolved project name points at."""
@@ -352,7 +395,7 @@ class Index:
                     b.value.ref in BASE_FACTORIES or b.value.last == "generate_base"
                 ):
                     found[f"{mod}.{name}"] = (b.line, mod)
-                elif b.kind == "assign" and b.value is not None and b.value.ref == "flask_sqlalchemy:SQLAlchemy":
+                elif b.kind == "assign" and b.value is not None and self.is_flask_db(b.value):
                     found[f"{mod}.{name}.Model"] = (b.line, mod)
         for qualname, (cls, facts) in self.classes.items():
             refs = set(self.base_refs(cls))
@@ -367,7 +410,7 @@ class Index:
         for q in self.mro(qualname):
             if q in bases and q != qualname:
                 return q
-            if q == "flask_sqlalchemy:Model":
+            if q in LIBRARY_DECLARATIVE_BASES:
                 return q
         return None
 
@@ -461,14 +504,22 @@ class Index:
         return bool(base) and base != "<registry>" and not is_external(base) and not self.in_project(base)
 
     def _has_table(self, qualname: str) -> bool:
-        """Own ``__tablename__``/``__table__`` (not ``None``), or a ``declared_attr`` one up the MRO."""
+        """Own ``__tablename__``/``__table__`` (not ``None``), or one up the MRO: a ``declared_attr``
+        anywhere, or a plain ``__tablename__`` of a class that is not mapped (a mixin's, which
+        SQLAlchemy applies to the model as its own; a mapped parent's is that parent's table)."""
         for attr in self.classes[qualname][0].attrs:
             if attr.name in ("__tablename__", "__table__"):
-                return not (attr.value is not None and attr.value.kind == "const" and attr.value.value is None)
+                return not _is_none(attr.value)
         for q in self.mro(qualname):
             entry = self.classes.get(q)
-            if entry is not None and any(m.name == "__tablename__" for m in entry[0].methods):
+            if entry is None:
+                continue
+            if any(m.name == "__tablename__" for m in entry[0].methods):
                 return True
+            if q != qualname:
+                attr = next((a for a in entry[0].attrs if a.name == "__tablename__"), None)
+                if attr is not None and not self._mapped_base(q, set()):
+                    return not _is_none(attr.value)
         return False
 
     def is_schema(self, qualname: str) -> bool:

@@ -60,6 +60,7 @@ _KNOWN_TOPS = frozenset(
         "alembic",
         "builtins",
         "flask_sqlalchemy",
+        "flask_appbuilder",
         "starlette",
         "ipaddress",
         "reflex",

@@ -15,7 +15,8 @@ from sqlmig import spare as spares
 from sqlmig import state as saved
 from sqlmig.cache import Cache
 from sqlmig.config import Config
-from sqlmig.discover import DEFAULT_EXCLUDES, DiscoveryError, SourceFile, analysis_root, discover, source_file
+from sqlmig.discover import (DEFAULT_EXCLUDES, DiscoveryError, SourceFile, analysis_root, default_src, discover,
+                             source_file)
 from sqlmig.engine import (PARALLEL_MIN_FILES, Ident, Spare, Workers, identify, read_and_scan, scan_files,
                            worker_count)
 from sqlmig.ir import Finding
@@ -101,7 +102,7 @@ def run(
     """
     excludes = (config.exclude if config.exclude is not None else DEFAULT_EXCLUDES) + config.extend_exclude
     base = config.root or Path.cwd()
-    src = tuple((base / s).resolve() for s in config.src)
+    src = tuple((base / s).resolve() for s in config.src) if config.src else default_src(paths)
     spare = taken = spares.take()  # started by the console entry, if it did (closed below, used or not)
     wait = None
     if reuse and use_cache and only:

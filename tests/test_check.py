@@ -88,6 +88,56 @@ def test_src_roots_name_namespace_packages(tmp_path):
     assert [m["qualname"] for m in doc["models"]] == ["app.models.Post", "app.models.User"]
 
 
+NAMESPACED = {
+    "src/acme/shop/__init__.py": "",
+    "src/acme/shop/db.py": """
+        from sqlalchemy.orm import DeclarativeBase
+
+
+        class Base(DeclarativeBase):
+            pass
+        """,
+    "src/acme/shop/models.py": """
+        from sqlalchemy import String
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        from acme.shop.db import Base
+
+
+        class Item(Base):
+            __tablename__ = "items"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            name: Mapped[str] = mapped_column(String(50))
+        """,
+    "tests/test_items.py": "from acme.shop.models import Item\n",
+    "pyproject.toml": '[project]\nname = "acme-shop"\n',
+}
+
+
+def test_a_src_folder_is_a_src_root_without_configuration(tmp_path):
+    """Regression (meltano: 1 of 3 models found): in a src layout whose top package is a namespace
+    package (``src/acme/shop/``, no ``acme/__init__.py``) the modules were named ``shop.models``,
+    so ``from acme.shop.db import Base`` reached nothing. As in ruff, a ``src`` folder that is no
+    package is a src root unless ``src`` is configured: the analysed folder's, or the analysed folder
+    itself or one above it when it sits in a project (beside a pyproject.toml, setup.py or setup.cfg);
+    a ``~/src`` full of checkouts is no src root."""
+    write_tree(tmp_path, NAMESPACED)
+    for path in (tmp_path, tmp_path / "src/acme", tmp_path / "src/acme/shop"):
+        doc = json.loads(sqlmig("analyze", str(path), "--no-cache", "-f", "json").stdout)
+        assert [m["qualname"] for m in doc["models"]] == ["acme.shop.models.Item"], path
+    # checkouts in a src folder that is no project: each named as before
+    checkout = {k.replace("src/acme/", "src/repo/"): v.replace("acme.shop", "shop") for k, v in NAMESPACED.items()
+                if k.startswith("src/")}
+    write_tree(tmp_path / "home", checkout)
+    doc = json.loads(sqlmig("analyze", str(tmp_path / "home/src/repo"), "--no-cache", "-f", "json").stdout)
+    assert [m["qualname"] for m in doc["models"]] == ["shop.models.Item"]
+    # a src folder that is a package is named as one (its code imports it as ``src``)
+    packaged = {k: v.replace("from acme.", "from src.acme.") for k, v in NAMESPACED.items()}
+    write_tree(tmp_path / "p", {**packaged, "src/__init__.py": ""})
+    doc = json.loads(sqlmig("analyze", str(tmp_path / "p"), "--no-cache", "-f", "json").stdout)
+    assert [m["qualname"] for m in doc["models"]] == ["src.acme.shop.models.Item"]
+
+
 def test_unused_suppressions_are_reported_on_request(tmp_path):
     project = dict(PROJECT)
     project["app/models.py"] = project["app/models.py"].replace(

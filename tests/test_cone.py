@@ -19,6 +19,7 @@ from tests.conftest import ROOT, SAMPLES
 PROJECTS = [SAMPLES / "blog", SAMPLES / "hotels", SAMPLES / "payroll", SAMPLES / "mixed",
             ROOT / "tests/fixtures/cone_zoo", ROOT / "tests/fixtures/cone_stars", ROOT / "tests/fixtures/cone_fk",
             ROOT / "tests/fixtures/cone_flask",
+            ROOT / "tests/fixtures/cone_history",
             ROOT / "tests/fixtures/rewrite_zoo",
             ROOT / "tests/fixtures/fullstack_template"]
 
@@ -73,7 +74,8 @@ def test_checks_in_a_project_of_several_declarative_bases_equal_the_full_analysi
     Every other file still takes the cone."""
     root = tmp_path / "cone_bases"
     shutil.copytree(ROOT / "tests/fixtures/cone_bases", root)
-    defining = {"billing/base.py", "catalog/db.py", "audit/base.py", "legacy/everything.py", "flaskapp/__init__.py"}
+    defining = {"billing/base.py", "catalog/db.py", "audit/base.py", "legacy/everything.py", "flaskapp/__init__.py",
+                "flaskext/__init__.py"}
     assert _defining_a_base(root) == defining
     files = {p.relative_to(root).as_posix() for p in root.rglob("*.py")}
     assert set(_every_file_against_a_full_run(root)) == files - defining

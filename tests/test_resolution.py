@@ -1380,3 +1380,156 @@ def test_a_class_var_over_an_inherited_field_removes_it(project):
     })
     assert {s.qualname.rsplit(".", 1)[-1]: [f.name for f in s.fields] for s in r.schemas} == {
         "Identity": ["email", "phone", "external_id"], "UnverifiedIdentity": ["external_id"]}
+
+
+def test_a_subclass_of_flask_sqlalchemy_makes_db_model_a_base(project):
+    """Regression (indico: 0 of 151 models found): ``db = AppSQLAlchemy()``, a project subclass of
+    Flask-SQLAlchemy's ``SQLAlchemy`` (a common way to set engine or query options), and re-exported
+    from the package; its ``db.Model`` is the declarative base as with ``SQLAlchemy()`` itself."""
+    r = project({
+        "app/__init__.py": "",
+        "app/db/__init__.py": "from .core import db\n\n__all__ = ['db']\n",
+        "app/db/core.py": """
+            from flask_sqlalchemy import SQLAlchemy as _SQLAlchemy
+
+
+            class AppSQLAlchemy(_SQLAlchemy):
+                def apply_driver_hacks(self, app, info, options):
+                    options.setdefault("pool_pre_ping", True)
+
+
+            class StrictSQLAlchemy(AppSQLAlchemy):
+                pass
+
+
+            db = StrictSQLAlchemy(session_options={"autoflush": False})
+            """,
+        "app/models.py": """
+            from app.db import db
+
+
+            class Room(db.Model):
+                __tablename__ = "rooms"
+                id = db.Column(db.Integer, primary_key=True)
+                name = db.Column(db.String(80), nullable=False)
+            """,
+    })
+    assert [(m.qualname, m.base, m.table) for m in r.models] == [("app.models.Room", "flask_sqlalchemy:Model", "rooms")]
+    assert [(c.attr, c.sql_type, c.nullable, c.primary_key) for c in r.models[0].columns] == [
+        ("id", "db.Integer", False, True), ("name", "db.String(80)", False, False)]
+
+
+def test_a_tablename_from_a_mixin_maps_the_model(project):
+    """Regression (indico's settings tables): ``__tablename__`` declared on a plain mixin applies to
+    the model deriving from it (SQLAlchemy reads it off the MRO), so the model is mapped, with the
+    mixin's table name; a mapped parent's ``__tablename__`` is that parent's table (the child without
+    its own is single-table inheritance), and a mixin's ``None`` means no table."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+
+            class SettingsBase:
+                __tablename__ = "settings"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(50), nullable=False)
+
+
+            class NoTable:
+                __tablename__ = None
+
+
+            class Setting(SettingsBase, Base):
+                pass
+
+
+            class Employee(Base):
+                __tablename__ = "employees"
+                id = Column(Integer, primary_key=True)
+
+
+            class Manager(Employee):
+                pass
+
+
+            class Helper(NoTable, Base):
+                pass
+            """,
+    })
+    assert [(m.qualname.rsplit(".", 1)[-1], m.table, m.parents) for m in r.models] == [
+        ("Employee", "employees", ()), ("Manager", None, ("app.models.Employee",)), ("Setting", "settings", ())]
+    setting = _model(r, "app.models.Setting")
+    assert [(c.attr, c.owner, c.primary_key) for c in setting.columns] == [
+        ("id", "app.models.SettingsBase", True), ("name", "app.models.SettingsBase", False)]
+
+
+def test_flask_appbuilder_model_is_a_declarative_base(project):
+    """Regression (superset: none of its app models found): Flask-AppBuilder's ``Model`` (imported
+    from ``flask_appbuilder`` or ``flask_appbuilder.models.sqla``) is a declarative base a library
+    defines, as Flask-SQLAlchemy's ``db.Model`` is."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            from flask_appbuilder import Model
+            from flask_appbuilder.models.sqla import Model as SqlaModel
+            from sqlalchemy import Column, Integer, String
+
+
+            class Dashboard(Model):
+                __tablename__ = "dashboards"
+                id = Column(Integer, primary_key=True)
+                title = Column(String(500))
+
+
+            class Slice(SqlaModel):
+                __tablename__ = "slices"
+                id = Column(Integer, primary_key=True)
+            """,
+    })
+    assert [(m.qualname, m.base, m.table) for m in r.models] == [
+        ("app.models.Dashboard", "flask_appbuilder:Model", "dashboards"),
+        ("app.models.Slice", "flask_appbuilder:Model", "slices")]
+
+
+def test_a_single_column_foreign_key_constraint_in_table_args_is_the_columns_key(project):
+    """Regression (ckan's file tables): ``ForeignKeyConstraint(["file_id"], ["file.id"], ...)`` in
+    ``__table_args__`` left the column without its foreign key, so SQM309 missed it. A composite one
+    stays the model's (SQM204)."""
+    r = project({
+        "app/__init__.py": "",
+        "app/models.py": """
+            import sqlalchemy as sa
+            from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+            class Base(DeclarativeBase):
+                pass
+
+
+            class File(Base):
+                __tablename__ = "file"
+                id: Mapped[str] = mapped_column(sa.TEXT, primary_key=True)
+                a: Mapped[int]
+                b: Mapped[int]
+
+
+            class Owner(Base):
+                __tablename__ = "owner"
+                __table_args__ = (
+                    sa.ForeignKeyConstraint(["file_id"], ["file.id"], "owner_file_id_fkey", ondelete="CASCADE"),
+                    sa.ForeignKeyConstraint(["a", "b"], ["file.a", "file.b"]),
+                )
+                id: Mapped[int] = mapped_column(primary_key=True)
+                file_id: Mapped[str] = mapped_column(sa.TEXT)
+                a: Mapped[int]
+                b: Mapped[int]
+            """,
+    })
+    owner = _model(r, "app.models.Owner")
+    assert [(c.attr, c.foreign_key, c.ondelete) for c in owner.columns] == [
+        ("id", None, None), ("file_id", "file.id", "CASCADE"), ("a", None, None), ("b", None, None)]
+    assert [f.subject for f in r.findings if f.code == "SQM309"] == ["app.models.Owner.file_id"]

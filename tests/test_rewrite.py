@@ -746,6 +746,71 @@ def test_alembic_revision_scripts_are_history_not_models(tmp_path):
     assert [m.qualname for m in r.result.models] == ["app.models.Slice"]
     assert {f.code for f in r.result.findings} & {"SQM214", "SQM306"} == set()
     assert sorted(rewrite_tree(root)) == ["app/db.py", "app/models.py"]
+def test_modules_beside_the_revision_scripts_are_history_too(tmp_path):
+    """Regression (superset: 11 snapshot models of ``migrations/shared/`` rewritten to SQLModel): the
+    snapshot models data migrations share live in a helper module of the Alembic script folder (the
+    folder holding ``versions/``), imported by revision scripts; like the revisions they are history,
+    not the app's models."""
+    root = write_tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/db.py": DB,
+        "app/models.py": """
+            from sqlalchemy import Column, Integer, String
+
+            from app.db import Base
+
+
+            class Slice(Base):
+                __tablename__ = "slices"
+                id = Column(Integer, primary_key=True)
+                slug = Column(String(250))
+            """,
+        "app/migrations/__init__.py": "",
+        "app/migrations/env.py": """
+            from alembic import context
+
+            from app.db import Base
+            import app.models
+
+            target_metadata = Base.metadata
+            """,
+        "app/migrations/shared/__init__.py": "",
+        "app/migrations/shared/snapshots.py": """
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+
+            class Slice(Base):
+                __tablename__ = "slices"
+                id = Column(Integer, primary_key=True)
+                slug = Column(String(250))
+            """,
+        "app/migrations/versions/__init__.py": "",
+        "app/migrations/versions/0002_backfill.py": '''
+            """Backfill slugs."""
+            from alembic import op
+            from sqlalchemy.orm import Session
+
+            from app.migrations.shared.snapshots import Slice
+
+            revision = "0002"
+            down_revision = "0001"
+
+
+            def upgrade():
+                session = Session(bind=op.get_bind())
+                for s in session.query(Slice):
+                    s.slug = s.slug.lower()
+            ''',
+    })
+    r = run([str(root)], Config(), use_cache=False)
+    assert [m.qualname for m in r.result.models] == ["app.models.Slice"]
+    assert {f.code for f in r.result.findings} & {"SQM214", "SQM306"} == set()
+    assert sorted(rewrite_tree(root)) == ["app/db.py", "app/models.py"]
+
+
 def _rewritten_and_compared(root: Path) -> tuple[dict[str, str], dict[str, list[str]], list[str]]:
     """Rewrite ``root`` in place: (new file texts, keep reasons per model, DDL differences on PostgreSQL and
     SQLite between a copy of the original and the rewritten tree, both imported)."""

@@ -679,6 +679,45 @@ def test_sqm306_negative_when_models_imported(project):
     assert codes(project(files), "SQM306") == []
 
 
+def test_sqm306_does_not_ask_for_models_tests_declare(project):
+    """Regression (ckan): a model a test declares (``tests/.../test_fixtures.py``) is no table of the
+    app's; SQM306 asked env.py to import that test module (and ``migrate`` would have added it)."""
+    files = tree("from pydantic import BaseModel\n")
+    files["migrations/env.py"] = """
+        import app.models  # noqa: F401
+        from app.db import Base
+
+        target_metadata = Base.metadata
+        """
+    files["tests/__init__.py"] = ""
+    files["tests/test_fixtures.py"] = """
+        from sqlalchemy import Column, Integer
+
+        from app.db import Base
+
+
+        class ScratchModel(Base):
+            __tablename__ = "scratch"
+            id = Column(Integer, primary_key=True)
+        """
+    assert codes(project(files), "SQM306") == []
+
+
+@pytest.mark.parametrize("env", [
+    'target_metadata = current_app.extensions["migrate"].db.metadata\n',
+    'from app.db import Base\n\nconfig.set_main_option("sqlalchemy.url", current_app.config["DB_URI"])\n'
+    'target_metadata = Base.metadata\n',
+])
+def test_sqm306_negative_when_env_runs_inside_the_flask_app(project, env):
+    """Regression (indico, superset): Flask-Migrate runs env.py inside the app, whose start-up imports
+    the models; env.py reads ``current_app`` (for ``target_metadata`` itself, or the database URL),
+    and what it imports itself says nothing of what the metadata holds."""
+    files = tree("from pydantic import BaseModel\n")
+    files["migrations/env.py"] = "from alembic import context\nfrom flask import current_app\n\n" \
+        "config = context.config\n" + env
+    assert codes(project(files), "SQM306") == []
+
+
 @pytest.mark.parametrize("comment, expected", [
     ("  # sqlmig: ignore[SQM309]", []),
     ("  # sqlmig: ignore", []),

@@ -101,7 +101,7 @@ def plan_migrate(root: Path, result: Result, alembic_dir: Path | None, rev: str,
     env_rel = env_path.relative_to(root).as_posix()
     env_facts = next((m for m in result.modules if m.path == env_rel), None)
     model_modules = {m.module for m in result.models}
-    missing = sorted(model_modules - ix.import_closure(env_facts.imported_modules)) if env_facts else []
+    missing = ix.env_missing(env_facts, model_modules) if env_facts else []
     bases = sorted(q for q in ix.declarative_bases if q in ix.classes or "." in q)
     metadata = metadata_import = None
     if len(bases) == 1:

@@ -200,7 +200,8 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "SessionLocal = async_sessionmaker(engine)",
        "Pass `expire_on_commit=False`."),
     _r("SQM306", "alembic-metadata-incomplete", "warning",
-       "An Alembic `env.py` whose `target_metadata` module imports do not reach every model module.",
+       "An Alembic `env.py` whose `target_metadata` module imports do not reach every model module "
+       "(one run inside the Flask app, reading `current_app` as Flask-Migrate's does, is left to the app).",
        "Autogenerate then proposes to drop the tables it does not see.",
        "from app.db import Base\ntarget_metadata = Base.metadata  # app.models never imported",
        "Import the models package in env.py before setting target_metadata."),

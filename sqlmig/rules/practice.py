@@ -270,8 +270,7 @@ def alembic_env(ctx: Context) -> None:
         target = next((b for b in facts.bindings if b.name == "target_metadata"), None)
         if target is None:
             continue
-        reached = ctx.ix.import_closure(facts.imported_modules)
-        missing = sorted(model_modules - reached)
+        missing = ctx.ix.env_missing(facts, model_modules)
         if target.value is not None and target.value.kind == "const" and target.value.value is None:
             ctx.emit("SQM306", facts.path, target.line, target.col, facts.module,
                      "target_metadata is None: autogenerate sees no tables")
