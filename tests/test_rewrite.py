@@ -1230,3 +1230,46 @@ def test_a_none_type_argument_is_no_type(tmp_path):
     models = out["app/models.py"]
     assert "    model: Optional[str]\n    tokens: int\n" in models and "sa_type" not in models
     assert '    parent_id: Optional[int] = Field(foreign_key="steps.id")\n' in models
+
+
+def test_a_sqlmodel_base_in_a_module_importing_the_models_is_not_reused(tmp_path):
+    """Regression (review): the SQLModel base of a module that imports the declarative base's module was
+    reused there, so the models' module imported it back above ``Base = declarative_base()``: a circular
+    import. Only a base in the declarative base's own module is reused; elsewhere a new one is written."""
+    root = tmp_path / "p"
+    write_tree(root, {
+        "app/__init__.py": "",
+        "app/models.py": """
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+                name = Column(String(20), nullable=False)
+            """,
+        "app/tables.py": """
+            from typing import Optional
+
+            from sqlmodel import Field, SQLModel
+
+            from app.models import Base
+
+
+            class TableBase(SQLModel, registry=Base.registry):
+                pass
+
+
+            class Tag(TableBase, table=True):
+                __tablename__ = "tags"
+                id: Optional[int] = Field(default=None, primary_key=True)
+            """,
+    })
+    out, kept, differences = _rewritten_and_compared(root)
+    assert kept == {} and differences == []
+    assert sorted(out) == ["app/models.py"]
+    assert "app.tables" not in out["app/models.py"]
+    assert "class SQLModelBase(SQLModel, registry=Base.registry):" in out["app/models.py"]

@@ -398,11 +398,11 @@ class Planner:
         """(module, class name) of the SQLModel base mapping through ``base``'s registry; planned once."""
         if base in cache:
             return cache[base]
-        existing = self._existing_project_base(base)
+        module = next(m for m in sorted(self.ix.modules, key=len, reverse=True) if base.startswith(m + "."))
+        existing = self._existing_project_base(base, module)
         if existing is not None:
             cache[base] = existing
             return existing
-        module = next(m for m in sorted(self.ix.modules, key=len, reverse=True) if base.startswith(m + "."))
         local = base[len(module) + 1:]
         head = local.split(".", 1)[0]
         importers = [f.module for f in self.ix.modules.values() if module in f.imported_modules]
@@ -415,13 +415,16 @@ class Planner:
         cache[base] = (module, name)
         return cache[base]
 
-    def _existing_project_base(self, base: str) -> tuple[str, str] | None:
+    def _existing_project_base(self, base: str, module: str) -> tuple[str, str] | None:
         """(module, class name) of a module-level ``class X(SQLModel, registry=<base>.registry)`` with an
-        empty body (a docstring at most) the project already has, as an earlier run (``--only``, or before
-        a blocker was removed) wrote it; None if there is none. Its subclasses map exactly as a new one's."""
+        empty body (a docstring at most) in ``module``, the one defining ``base``, as an earlier run
+        (``--only``, or before a blocker was removed) wrote it; None if there is none. Its subclasses map
+        exactly as a new one's. One in another module is not reused: that module imports ``base``'s, so a
+        model there importing it back could make a circular import."""
         for qualname in sorted(self.ix.classes):
             cls, facts = self.ix.classes[qualname]
-            if qualname != f"{facts.module}.{cls.name}" or cls.attrs or cls.methods or cls.decorators \
+            if facts.module != module or qualname != f"{facts.module}.{cls.name}" or cls.attrs or cls.methods \
+                    or cls.decorators \
                     or self.ix.base_refs(cls) != ("sqlmodel:SQLModel",) or len(cls.keywords) != 1:
                 continue
             key, value = cls.keywords[0]
