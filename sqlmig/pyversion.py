@@ -7,7 +7,7 @@ annotations``) or not, so ``int | None`` in a model needs 3.10 and ``list["T"]``
 1. ``target-version`` of ``[tool.sqlmig]`` (``py39``), as ruff spells it;
 2. the project's declared floor: ``requires-python`` (PEP 621), Poetry's ``python`` dependency, ruff's
    ``target-version``, mypy's ``python_version``, ``python_requires`` of setup.cfg or setup.py, in the
-   nearest folder at or above the project that has one (not above its git work tree);
+   nearest folder at or above the project with a packaging file (not above its git work tree);
 3. what the project's own runtime-evaluated annotations already use (model and schema fields, route
    parameters): ``X | Y`` means 3.10, ``list[...]`` and the other builtin generics 3.9;
 4. otherwise 3.8: ``Optional[int]`` and ``List["T"]`` read the same on every Python.
@@ -52,13 +52,17 @@ def floor_of(spec: str) -> Version | None:
     return best
 
 
+PACKAGING = ("pyproject.toml", "setup.cfg", "setup.py")
+
+
 def declared_floor(root: Path) -> Version | None:
-    """The floor the project's packaging declares, from the nearest folder at or above ``root`` with one."""
+    """The floor the project's packaging declares: in the nearest folder at or above ``root`` that has a
+    packaging file, and not above the git work tree ``root`` is in. A nearer packaging file without a
+    floor (a project of its own) ends the search: an outer project's floor is not this one's."""
     start = root.resolve()
     for directory in (start, *start.parents):
-        found = _declared_in(directory)
-        if found is not None:
-            return found
+        if any((directory / name).is_file() for name in PACKAGING):
+            return _declared_in(directory)
         if (directory / ".git").exists():
             break
     return None
@@ -110,22 +114,32 @@ def _declared_in(directory: Path) -> Version | None:
     return None
 
 
+LITERALS = frozenset({"typing:Literal", "typing_extensions:Literal"})
+ANNOTATED = frozenset({"typing:Annotated", "typing_extensions:Annotated"})
+
+
 def needs(expr: Expr | None) -> Version:
-    """The oldest Python that evaluates the annotation ``expr``."""
+    """The oldest Python that evaluates the annotation ``expr``. Only type positions count: the values of
+    ``Literal["a|b"]`` and the metadata of ``Annotated[X, Field(pattern="a|b")]`` are no syntax."""
     if expr is None:
         return OLDEST
     if expr.kind == "binop" and expr.value == "BitOr":
         return (3, 10)
-    if expr.kind == "str" and isinstance(expr.value, str):
+    if expr.kind == "str" and isinstance(expr.value, str):  # a forward reference: the type in a string
         text = expr.value
-        if "|" in text:
+        if re.search(r"[\w\]'\"]\s*\|\s*[\w'\"]", text):
             return (3, 10)
         if re.search(r"(?<![\w.])(list|dict|set|frozenset|tuple|type)\[", text):
             return (3, 9)
         return OLDEST
-    found = (3, 9) if expr.kind == "subscript" and expr.ref in BUILTIN_GENERICS else OLDEST
-    for part in (*expr.args, *(v for _, v in expr.kwargs)):
-        found = max(found, needs(part))
+    if expr.kind != "subscript" or expr.ref in LITERALS:
+        return OLDEST
+    found = (3, 9) if expr.ref in BUILTIN_GENERICS else OLDEST
+    for part in expr.args[:1] if expr.ref in ANNOTATED else expr.args:
+        if part.kind == "tuple":  # ``dict[str, int]`` may hold its arguments as one tuple
+            found = max(found, *(needs(p) for p in part.args)) if part.args else found
+        else:
+            found = max(found, needs(part))
         if found == (3, 10):
             break
     return found

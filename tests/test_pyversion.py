@@ -93,6 +93,9 @@ def test_the_declared_floor_is_looked_up_above_the_project_but_not_above_its_wor
     assert declared_floor(tmp_path / "repo" / "src") == (3, 11)
     (tmp_path / "other" / ".git").mkdir(parents=True)
     assert declared_floor(tmp_path / "other") is None
+    # review: a nearer project of its own, declaring no floor, does not take an outer one's
+    write_tree(tmp_path, {"nested/pyproject.toml": '[tool.black]\nline-length = 99\n', "nested/app/x.py": ""})
+    assert declared_floor(tmp_path / "nested" / "app") is None
 
 
 def test_without_a_declared_floor_or_evidence_the_rewrite_writes_what_every_python_reads(tmp_path):
@@ -134,6 +137,18 @@ def test_the_declared_floor_wins_over_what_the_code_uses(tmp_path):
     # a route parameter, evaluated by FastAPI even under postponed annotations
     ({"app/api.py": "from __future__ import annotations\n\nfrom fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n"
                     "@router.get('/teams')\ndef teams(q: str | None = None):\n    return []\n"}, True, True),
+    # review: a Literal value, Annotated metadata and a plain annotation SQLAlchemy never reads are no evidence
+    ({"app/schemas.py": "from typing import Annotated, Literal\n\nfrom pydantic import BaseModel, Field\n\n\n"
+                        "class Mode(BaseModel):\n    mode: Literal['r|w']\n"
+                        "    code: Annotated[str, Field(pattern='a|b')]\n"}, False, False),
+    ({"app/legacy.py": "from __future__ import annotations\n\nfrom sqlalchemy import Column, Integer, String\n\n"
+                       "from app.db import Base\n\n\nclass Old(Base):\n    __tablename__ = 'old'\n"
+                       "    id: int = Column(Integer, primary_key=True)\n"
+                       "    name: str | None = Column(String(20))\n"}, False, False),
+    ({"app/legacy.py": "from __future__ import annotations\n\nfrom sqlalchemy.orm import Mapped, mapped_column\n\n"
+                       "from app.db import Base\n\n\nclass New(Base):\n    __tablename__ = 'new'\n"
+                       "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+                       "    name: Mapped[str | None]\n"}, True, True),
     # a helper function's annotation is never evaluated: no evidence
     ({"app/util.py": "from __future__ import annotations\n\n\ndef f(x: int | None) -> list[int]:\n"
                      "    return []\n"}, False, False),

@@ -180,9 +180,16 @@ class Planner:
     # ------------------------------------------------------------------ helpers
 
     def _evaluated_annotations(self):
-        """Annotations the project's Python evaluates at import or start-up: fields of its models and
-        schemas (SQLAlchemy, pydantic), parameters of its routes (FastAPI)."""
-        for q in (*self.result.model_info, *self.result.schema_info):
+        """Annotations the project's Python evaluates at import or start-up: ``Mapped[...]`` of its
+        SQLAlchemy models (not a plain ``x: int = Column(...)``, which SQLAlchemy never reads), fields of
+        its SQLModel models and pydantic schemas, parameters of its routes (FastAPI)."""
+        for q, info in self.result.model_info.items():
+            hit = self.ix.classes.get(q)
+            if hit is not None:
+                sqlmodel = info.model.style == "sqlmodel"
+                yield from (a.annotation for a in hit[0].attrs if a.annotation is not None and (
+                    sqlmodel or a.annotation.ref == "sqlalchemy:Mapped"))
+        for q in self.result.schema_info:
             hit = self.ix.classes.get(q)
             if hit is not None:
                 yield from (a.annotation for a in hit[0].attrs)
