@@ -66,8 +66,10 @@ def raw_sql(ctx: Context) -> None:
             elif call.name in ("execute", "exec") and call.receiver is not None:
                 how = _dynamic_sql(arg)
                 head = (_literal_head(arg) or "").strip() if how else None
-                if how and (_looks_like_sql(head) if head else SESSIONISH.search(call.receiver.text)
-                            or DBAPI.search(call.receiver.text) or DB_HANDLE.search(call.receiver.text)):
+                receiver = call.receiver.text
+                # SQL by its first words, or whatever it says when the receiver is a database handle
+                if how and (head and _looks_like_sql(head) or SESSIONISH.search(receiver)
+                            or DBAPI.search(receiver) or DB_HANDLE.search(receiver)):
                     ctx.emit("SQM308", facts.path, call.line, call.col, call.scope,
                              f"SQL passed to {call.name}() built with {how}")
                 elif arg.kind == "str" and _looks_like_sql(arg.value) and not DBAPI.search(call.receiver.text) \
