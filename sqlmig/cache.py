@@ -33,8 +33,8 @@ CACHE_DIR = ".sqlmig_cache"
 # 9: star imports (``ModuleFacts.star_imports``, and the names they supply resolve); 10: the entries of
 # dicts whose keys are not strings (``Expr``); 11: outlines mark tables named by code; 12: the SQLAlchemy
 # names ``sqlmodel`` re-exports resolve to ``sqlalchemy:``; 13: ``reflex`` is a library; 14: a method's
-# first parameter (``Method.first_param``)
-FORMAT = f"14m{marshal.version}"
+# first parameter (``Method.first_param``); 15: outlines mark foreign keys to tables named by code
+FORMAT = f"15m{marshal.version}"
 
 
 def key(relpath: str, module: str, is_package: bool, data: bytes, aliases: tuple = ()) -> str:

@@ -70,6 +70,8 @@ def outline(facts: ModuleFacts) -> Outline:
                 tables.append(attr.value.args[0].literal)  # __table__ = Table("things", metadata, ...)
             elif attr.name in ("__tablename__", "__table__") and attr.value is not None:
                 tables.append(UNKNOWN_TABLE)
+        if any(_built_target(attr.value) for attr in cls.attrs if attr.value is not None):
+            tables.append(UNKNOWN_TABLE)  # a foreign key to a table named by code: f"{PREFIX}users.id"
         for m in cls.methods:  # a declared_attr table name: the class's own name is what the cone matches
             if m.name == "__tablename__" and not all(r.text.replace(" ", "") in CLASS_NAMED for r in m.returns):
                 tables.append(UNKNOWN_TABLE)
@@ -77,6 +79,26 @@ def outline(facts: ModuleFacts) -> Outline:
     return Outline(facts.module, list(facts.imported_modules), names, sorted(set(tables)),
                    sorted({s for n in names for s in stems(n)}), sorted(fields), sorted(spelled(facts)),
                    {n: sorted(stems(n)) for n in sorted(loose)})
+
+
+def _built_target(expr: Expr) -> bool:
+    """Whether ``expr`` holds a foreign key whose target is built by code (a constant, ``+``, an
+    f-string) rather than spelled (``"users.id"``) or named as a column (``User.id``)."""
+    for e in expr.walk():
+        if e.kind != "call":
+            continue
+        if e.last == "ForeignKey":
+            target = e.args[0] if e.args else e.kw("column")
+            if target is not None and target.kind not in ("str", "attr"):
+                return True
+        elif e.last == "ForeignKeyConstraint" and len(e.args) > 1 and e.args[1].kind in ("list", "tuple"):
+            if any(t.kind not in ("str", "attr") for t in e.args[1].args):
+                return True
+        elif e.last == "Field":
+            target = e.kw("foreign_key")
+            if target is not None and target.kind != "str":
+                return True
+    return False
 
 
 def spelled(facts: ModuleFacts) -> set[str]:

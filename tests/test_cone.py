@@ -96,6 +96,22 @@ def test_a_table_named_by_code_means_checks_analyse_the_whole_project(tmp_path):
     assert _every_file_against_a_full_run(root) == []
 
 
+@pytest.mark.parametrize("target", ['f"{PREFIX}s.id"', 'PREFIX + "s.id"', "THINGS_ID"])
+def test_a_foreign_key_to_a_table_named_by_code_means_checks_analyse_the_whole_project(tmp_path, target):
+    """Regression (review): the analysis reads ``ForeignKey(f"{PREFIX}s.id")`` and other targets built
+    from constants, the outlines do not, so the table's module was outside the cone and the column's
+    type was unknown to ``check``. Such a project's checks take the full analysis."""
+    root = tmp_path / "cone_fk"
+    shutil.copytree(ROOT / "tests/fixtures/cone_fk", root, ignore=shutil.ignore_patterns(".sqlmig_cache", "__pycache__"))
+    base = root / "app/base.py"
+    base.write_text(base.read_text() + '\n\nPREFIX = "thing"\nTHINGS_ID = "things.id"\n')
+    items = root / "app/items.py"
+    items.write_text(items.read_text().replace('ForeignKey("things.id")', f"ForeignKey({target})")
+                     .replace("from app.base import Base\n", "from app.base import PREFIX, THINGS_ID, Base\n"))
+    assert [f.code for f in run([str(root)], Config(), use_cache=False).findings if f.code == "SQM104"] == ["SQM104"]
+    assert _every_file_against_a_full_run(root) == []
+
+
 def test_unchanged_project_gets_its_stored_result(tmp_path):
     root = tmp_path / "blog"
     shutil.copytree(SAMPLES / "blog", root)
