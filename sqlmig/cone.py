@@ -261,14 +261,20 @@ def cone(targets: list[str], outlines: dict[str, Outline], imports: dict[str, li
             found = (classes.get(word, set()) | tables.get(word, set())) - seeds
             seeds |= found
             todo.extend(found)
-    # everything those modules import, transitively
-    closed, todo = set(), list(seeds)
+    # everything those modules import, transitively; and a package with a module file of the same name
+    # (``app/models/`` and a stale ``app/models.py``), as the index takes the package only if it sees both
+    twins: dict[str, list[str]] = defaultdict(list)
+    for path, o in outlines.items():
+        twins[o.module].append(path)
+    closed, todo = set(), list(seeds | reverse)
     while todo:
         path = todo.pop()
         if path in closed:
             continue
         closed.add(path)
         todo.extend(imports.get(path, ()))
+        if path in outlines and len(twins[outlines[path].module]) > 1:
+            todo.extend(twins[outlines[path].module])
     result = closed | reverse
     # a module of an Alembic script folder (``X/`` of ``X/versions/``) is history when a revision is
     # analysed with it (``Index.revisions``): the revisions importing it come along (all of them if none does)

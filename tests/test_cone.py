@@ -112,6 +112,37 @@ def test_a_foreign_key_to_a_table_named_by_code_means_checks_analyse_the_whole_p
     assert _every_file_against_a_full_run(root) == []
 
 
+def test_a_module_file_shadowed_by_a_package_is_checked_as_in_a_full_run(tmp_path, project):
+    """Regression (review): the index takes ``app/models/__init__.py`` over a stale ``app/models.py``, as
+    Python does; a cone holding only the stale file took its classes for the project's models."""
+    project({
+        "app/__init__.py": "",
+        "app/base.py": "from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n",
+        "app/models/__init__.py": """
+            from sqlalchemy import Column, Integer
+
+            from app.base import Base
+
+
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(Integer, primary_key=True)
+            """,
+        "app/models.py": """
+            from sqlalchemy import Column, ForeignKey, Integer
+
+            from app.base import Base
+
+
+            class Legacy(Base):
+                __tablename__ = "legacy"
+                id = Column(Integer, primary_key=True)
+                ref_id = Column(Integer, ForeignKey("legacy.id"))
+            """,
+    })
+    assert set(_every_file_against_a_full_run(tmp_path)) == {"app/__init__.py", "app/models.py", "app/models/__init__.py"}
+
+
 def test_unchanged_project_gets_its_stored_result(tmp_path):
     root = tmp_path / "blog"
     shutil.copytree(SAMPLES / "blog", root)
