@@ -460,11 +460,26 @@ class Index:
             return base
         return None
 
+    @cached_property
+    def _flask_autonaming(self) -> bool:
+        """Whether Flask-SQLAlchemy's own table naming is known to apply: no extension of the project is
+        made with a ``model_class`` of its own (whose ``__tablename__`` rule sqlmig does not follow
+        there), ``disable_autonaming`` or a subclass of the extension (which may pass either)."""
+        for table in self.bindings.values():
+            for b in table.values():
+                if b.kind == "assign" and b.value is not None and self.is_flask_db(b.value) and (
+                        b.value.ref != FLASK_DB and self.resolve(b.value.ref) != FLASK_DB
+                        or any(k in ("model_class", "disable_autonaming") or k.startswith("*")
+                               for k, _ in b.value.kwargs)):
+                    return False
+        return True
+
     def flask_names_table(self, qualname: str) -> bool:
         """Flask-SQLAlchemy gives the mapped class ``qualname`` a table named after it: no ``__tablename__``
         or ``__table__`` of its own or a ``declared_attr`` one, and either no mapped parent or a primary key
         of its own (joined inheritance; without one it shares its parent's table)."""
-        if qualname not in self.mapped or self.mapped[qualname] != "flask_sqlalchemy:Model":
+        if qualname not in self.mapped or self.mapped[qualname] != "flask_sqlalchemy:Model" or \
+                not self._flask_autonaming:
             return False
         cls = self.classes[qualname][0]
         if any(a.name in ("__tablename__", "__table__") for a in cls.attrs):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from sqlmig.report.json import render
 from sqlmig.rewrite.apply import compute
 from sqlmig.rewrite.plan import Planner
@@ -1195,6 +1197,47 @@ def test_flask_sqlalchemy_names_the_tables_it_creates(project):
         "UserAccount": "user_account", "AdminAccount": "admin_account", "GuestAccount": None,
         "Named": "named_things", "HTTP2Server": None}
     assert set(_cols(_model(r, "app.models.UserAccount"))) == {"id", "kind", "created"}
+
+
+@pytest.mark.parametrize("make", ["SQLAlchemy(model_class=NamedModel)", "SQLAlchemy(disable_autonaming=True)",
+                                  "AppSQLAlchemy()", "SQLAlchemy(**OPTIONS)"])
+def test_flask_sqlalchemy_table_names_are_unknown_when_the_extension_may_name_them_otherwise(project, make):
+    """Regression (review): with ``SQLAlchemy(model_class=NamedModel)`` the model class's own
+    ``__tablename__`` rule names the tables (``useraccount``, measured with Flask-SQLAlchemy 3.1), not
+    the snake-case one; ``disable_autonaming`` names none. Where the extension is made in a way that may
+    do either, the name is unknown, never a guess."""
+    r = project({
+        "app/__init__.py": "",
+        "app/db.py": f"""
+            from flask_sqlalchemy import SQLAlchemy
+            from flask_sqlalchemy.model import Model
+            from sqlalchemy.orm import declared_attr
+
+            OPTIONS = {{}}
+
+
+            class NamedModel(Model):
+                @declared_attr
+                def __tablename__(cls):
+                    return cls.__name__.lower()
+
+
+            class AppSQLAlchemy(SQLAlchemy):
+                pass
+
+
+            db = {make}
+            """,
+        "app/models.py": """
+            from app.db import db
+
+
+            class UserAccount(db.Model):
+                id = db.Column(db.Integer, primary_key=True)
+            """,
+    })
+    assert [(m.qualname, m.table) for m in r.models if m.qualname.startswith("app.models")] == [
+        ("app.models.UserAccount", None)]
 
 
 def test_a_declarative_base_made_from_a_class_gives_its_columns_and_table_names(project, tmp_path):
