@@ -1273,3 +1273,39 @@ def test_a_sqlmodel_base_in_a_module_importing_the_models_is_not_reused(tmp_path
     assert sorted(out) == ["app/models.py"]
     assert "app.tables" not in out["app/models.py"]
     assert "class SQLModelBase(SQLModel, registry=Base.registry):" in out["app/models.py"]
+
+
+def test_a_schema_field_with_annotated_metadata_stays_on_the_schema(tmp_path):
+    """Regression (review): ``kind: Annotated[Optional[str], Field(description=...)]`` moved into the shared
+    base with pydantic's ``Field`` in its annotation, which models.py did not import (NameError), next to
+    SQLModel's ``Field`` as the value. Such a field stays on the schema; the column goes to the table."""
+    root = _project(tmp_path / "p", """
+        from sqlalchemy import Column, Integer, String
+
+        from app.db import Base
+
+
+        class User(Base):
+            __tablename__ = "users"
+            id = Column(Integer, primary_key=True)
+            kind = Column(String(5))
+            name = Column(String(20), nullable=False)
+        """, """
+        from typing import Optional
+
+        from typing_extensions import Annotated
+        from pydantic import BaseModel, Field
+
+
+        class UserRead(BaseModel):
+            name: str = Field(max_length=20)
+            kind: Annotated[Optional[str], Field(description="admin or user")]
+        """)
+    out, kept, differences = _rewritten_and_compared(root)
+    assert kept == {} and differences == []
+    assert "Annotated" not in out["app/models.py"]
+    assert "    kind: Optional[str] = Field(max_length=5)\n" in out["app/models.py"]
+    assert '    kind: Annotated[Optional[str], Field(description="admin or user")]\n' in out["app/schemas.py"]
+    proc = subprocess.run([sys.executable, "-c", "import app.models, app.schemas"], cwd=root, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr

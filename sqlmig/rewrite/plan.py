@@ -642,6 +642,10 @@ class Planner:
         (Unsupported when no such declaration exists: another type, nullability, length or default)."""
         if sf.alias or a.annotation is None:
             raise Unsupported("alias")
+        if any(e.kind == "call" for e in a.annotation.walk()):
+            # ``Annotated[str, Field(...)]``: pydantic's FieldInfo in the annotation and SQLModel's as the
+            # value would have to merge; the field stays on the schema
+            raise Unsupported("annotation metadata")
         if family(sf.python_type) != family(col.python_type) or family(sf.python_type) is None:
             raise Unsupported("type")
         if sf.optional != col.nullable and not (col.primary_key and not sf.optional):
