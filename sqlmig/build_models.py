@@ -6,7 +6,7 @@ import ast
 from dataclasses import dataclass, field, replace
 
 from sqlmig.index import Index
-from sqlmig.ir import Attr, ClassFact, Column, Expr, Method, Model, ModuleFacts, Relationship, literal
+from sqlmig.ir import Attr, ClassFact, Column, Expr, Method, Model, ModuleFacts, Relationship, is_none, literal
 from sqlmig.tablenames import flask_table_name
 from sqlmig.types import PY_TO_SQL, SQL_TO_PY, py_name, split_optional
 
@@ -42,10 +42,6 @@ class ModelInfo:
 
 
 MUTABLES = {"MutableDict": "dict", "MutableList": "list", "MutableSet": "set"}  # sqlalchemy.ext.mutable
-
-
-def _is_none(expr: Expr) -> bool:
-    return expr.kind == "const" and expr.value is None
 
 
 def _is_true(expr: Expr | None) -> bool:
@@ -103,7 +99,8 @@ class ModelBuilder:
     def _type_info(self, expr: Expr) -> dict:
         """type_name, length, precision, scale, timezone, custom_type for a SQL type expression."""
         ref = self.ix.ref(expr)
-        mutable = expr.text.split("(", 1)[0].rsplit(".", 2)[-2:][0] if expr.kind == "call" else ""
+        callee = expr.value if expr.kind == "call" and isinstance(expr.value, str) else ""
+        mutable = callee.rsplit(".", 2)[-2] if "." in callee else ""  # ``MutableDict`` of MutableDict.as_mutable
         if ref == "sqlalchemy:as_mutable" and mutable in MUTABLES and len(expr.args) == 1 and not expr.kwargs:
             # ``MutableDict.as_mutable(JSONB)``: the type is JSONB, tracked for in-place changes
             return {**self._type_info(expr.args[0]), "python_type": MUTABLES[mutable]}
@@ -200,7 +197,7 @@ class ModelBuilder:
             if source is None:
                 continue
             kwargs.update(dict(source.kwargs))
-            positional.extend(a for a in source.args if not _is_none(a))  # ``mapped_column(None)``: no type
+            positional.extend(a for a in source.args if not is_none(a))  # ``mapped_column(None)``: no type
         via = call_ref
         sqlmodel_type = call_ref == "sqlmodel:Field"  # SQLModel infers the type from the annotation
         if call_ref == "sqlmodel:Field":
@@ -209,7 +206,7 @@ class ModelBuilder:
                 # SQLModel takes the Column as it is: its type, nullability, name and keys; the Field's
                 # default is still the object's (and so the inserted) value
                 field_default = kwargs.get("default") or kwargs.get("default_factory")
-                kwargs, positional = dict(sa_column.kwargs), [a for a in sa_column.args if not _is_none(a)]
+                kwargs, positional = dict(sa_column.kwargs), [a for a in sa_column.args if not is_none(a)]
                 if field_default is not None and "default" not in kwargs and "insert_default" not in kwargs:
                     kwargs["default"] = field_default
                 call_ref, sqlmodel_type = "sqlalchemy:Column", False
@@ -281,8 +278,7 @@ class ModelBuilder:
             nullable = True
         def given(key: str) -> Expr | None:  # ``Column(..., default=None)`` is a column without a default
             e = kwargs.get(key)
-            none = e is not None and e.kind == "const" and e.value is None and call_ref != "sqlmodel:Field"
-            return None if none else e
+            return None if is_none(e) and call_ref != "sqlmodel:Field" else e
 
         default = given("default") or given("insert_default")
         if default is None and kwargs.get("default_factory") is not None:

@@ -26,7 +26,7 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlmig.ir import Expr, ModuleFacts
+from sqlmig.ir import Expr, ModuleFacts, alembic_script_folders
 from sqlmig.tablenames import flask_table_name
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -278,7 +278,7 @@ def cone(targets: list[str], outlines: dict[str, Outline], imports: dict[str, li
     result = closed | reverse
     # a module of an Alembic script folder (``X/`` of ``X/versions/``) is history when a revision is
     # analysed with it (``Index.revisions``): the revisions importing it come along (all of them if none does)
-    scripts = {p.rsplit("/", 2)[0] + "/" for p in outlines if p.count("/") >= 2 and p.rsplit("/", 2)[1] == "versions"}
+    scripts = alembic_script_folders(outlines)
     for path in sorted(result) if scripts else ():
         folder = next((x for x in scripts if path.startswith(x)), None)
         if folder is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields, is_dataclass, replace
 from functools import cached_property
 
-from sqlmig.ir import Binding, ClassFact, Expr, ModuleFacts
+from sqlmig.ir import Binding, ClassFact, Expr, ModuleFacts, alembic_script_folders, is_none
 from sqlmig.libraries import LIBRARY_BASES, canonical, is_library
 
 DECLARATIVE_ROOTS = frozenset({"sqlalchemy:DeclarativeBase", "sqlalchemy:DeclarativeBaseNoMeta"})
@@ -45,10 +45,6 @@ def _is_test(path: str) -> bool:
     *folders, name = path.split("/")
     return bool({"tests", "test"} & set(folders)) or name.startswith("test_") or name.endswith("_test.py") \
         or name == "conftest.py"
-
-
-def _is_none(value: Expr | None) -> bool:
-    return value is not None and value.kind == "const" and value.value is None
 
 
 def _map_refs(obj, fix):
@@ -123,8 +119,7 @@ class Index:
                 self.revisions.add(facts.module)
         # the rest of an Alembic script folder (the folder holding a revision's ``versions/``): helper
         # modules with the snapshot models data migrations share are history as well
-        folders = {path.rsplit("/", 2)[0] + "/" for path in (self.modules[m].path for m in self.revisions)
-                   if path.count("/") >= 2 and path.rsplit("/", 2)[1] == "versions"}
+        folders = alembic_script_folders(self.modules[m].path for m in self.revisions)
         if folders:
             for facts in self.modules.values():
                 if facts.path.startswith(tuple(folders)):
@@ -524,7 +519,7 @@ class Index:
         SQLAlchemy applies to the model as its own; a mapped parent's is that parent's table)."""
         for attr in self.classes[qualname][0].attrs:
             if attr.name in ("__tablename__", "__table__"):
-                return not _is_none(attr.value)
+                return not is_none(attr.value)
         for q in self.mro(qualname):
             entry = self.classes.get(q)
             if entry is None:
@@ -534,7 +529,7 @@ class Index:
             if q != qualname:
                 attr = next((a for a in entry[0].attrs if a.name == "__tablename__"), None)
                 if attr is not None and not self._mapped_base(q, set()):
-                    return not _is_none(attr.value)
+                    return not is_none(attr.value)
         return False
 
     def is_schema(self, qualname: str) -> bool:

@@ -30,6 +30,16 @@ def literal(expr: Expr | None) -> Any:
     return expr.literal if expr is not None else None
 
 
+def is_none(expr: Expr | None) -> bool:
+    """Whether ``expr`` is the constant ``None`` (no expression is not)."""
+    return expr is not None and expr.kind == "const" and expr.value is None
+
+
+def alembic_script_folders(paths) -> set[str]:
+    """The Alembic script folders (``X/`` of a revision at ``X/versions/rev.py``) among ``paths``."""
+    return {p.rsplit("/", 2)[0] + "/" for p in paths if p.count("/") >= 2 and p.rsplit("/", 2)[1] == "versions"}
+
+
 @dataclass(frozen=True)
 class Expr:
     """A summarised expression.

@@ -114,8 +114,7 @@ def _declared_in(directory: Path) -> Version | None:
     return None
 
 
-LITERALS = frozenset({"typing:Literal", "typing_extensions:Literal"})
-ANNOTATED = frozenset({"typing:Annotated", "typing_extensions:Annotated"})
+LITERAL, ANNOTATED = "typing:Literal", "typing:Annotated"  # typing_extensions' resolve to these (canonical)
 
 
 def needs(expr: Expr | None) -> Version:
@@ -132,10 +131,10 @@ def needs(expr: Expr | None) -> Version:
         if re.search(r"(?<![\w.])(list|dict|set|frozenset|tuple|type)\[", text):
             return (3, 9)
         return OLDEST
-    if expr.kind != "subscript" or expr.ref in LITERALS:
+    if expr.kind != "subscript" or expr.ref == LITERAL:
         return OLDEST
     found = (3, 9) if expr.ref in BUILTIN_GENERICS else OLDEST
-    for part in expr.args[:1] if expr.ref in ANNOTATED else expr.args:
+    for part in expr.args[:1] if expr.ref == ANNOTATED else expr.args:
         if part.kind == "tuple":  # ``dict[str, int]`` may hold its arguments as one tuple
             found = max(found, *(needs(p) for p in part.args)) if part.args else found
         else:

@@ -23,9 +23,9 @@ from sqlmig.analyze import Result
 from sqlmig.build_models import ModelInfo
 from sqlmig.build_schemas import SchemaInfo
 from sqlmig.index import Index
+from sqlmig.ir import Attr, ClassFact, Column, Expr, ModuleFacts
 from sqlmig.pairing import is_route
 from sqlmig.pyversion import Version, evidenced
-from sqlmig.ir import Attr, ClassFact, Column, Expr, ModuleFacts
 from sqlmig.rewrite.fields import (
     ColumnSpec,
     Decl,

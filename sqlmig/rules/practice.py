@@ -72,7 +72,7 @@ def raw_sql(ctx: Context) -> None:
                             or DBAPI.search(receiver) or DB_HANDLE.search(receiver)):
                     ctx.emit("SQM308", facts.path, call.line, call.col, call.scope,
                              f"SQL passed to {call.name}() built with {how}")
-                elif arg.kind == "str" and _looks_like_sql(arg.value) and not DBAPI.search(call.receiver.text) \
+                elif arg.kind == "str" and _looks_like_sql(arg.value) and not DBAPI.search(receiver) \
                         and ctx.ix.resolve(call.receiver.ref) not in PLAIN_SQL_RECEIVERS \
                         and not _driver_connection(call.receiver):
                     ctx.emit("SQM302", facts.path, call.line, call.col, call.scope,
